@@ -1,0 +1,1 @@
+"""The running GridPoints service: settings, app, auth, adapters, jobs and CLI."""

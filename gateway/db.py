@@ -1,0 +1,53 @@
+"""Tortoise configuration and opening/closing the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+
+from models import APP_LABEL, MODEL_MODULES
+
+
+def _connection(url: str, pool_size: int) -> str | dict[str, Any]:
+    if url.startswith(("postgres://", "postgresql://")):
+        sep = "&" if "?" in url else "?"
+        return f"{url}{sep}minsize=1&maxsize={pool_size}"
+    return url
+
+
+def tortoise_config(url: str, pool_size: int = 10) -> dict[str, Any]:
+    return {
+        "connections": {"default": _connection(url, pool_size)},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def open_database(url: str, pool_size: int = 10) -> None:
+    await Tortoise.init(config=tortoise_config(url, pool_size))
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def apply_migrations(url: str) -> None:
+    """Apply every pending migration; running it again applies nothing."""
+    from tortoise.migrations.api import migrate
+
+    await migrate(config=tortoise_config(url, pool_size=2))
+    await Tortoise.close_connections()
+
+
+async def ping_database() -> None:
+    from tortoise import connections
+
+    await connections.get("default").execute_query("SELECT 1")

@@ -1,0 +1,6 @@
+"""Tortoise config for the `tortoise` developer CLI: `tortoise -c gateway.orm_config.TORTOISE_ORM`."""
+
+from gateway.db import tortoise_config
+from gateway.settings import Settings
+
+TORTOISE_ORM = tortoise_config(Settings.from_env().database_url)

@@ -1,0 +1,87 @@
+"""Enumerations shared by the models and the domain."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    RESIDENT = "RESIDENT"
+    GRID_MEMBER = "GRID_MEMBER"
+    GRID_WORKER = "GRID_WORKER"
+    MOBILE_REPORTER = "MOBILE_REPORTER"
+    PROPERTY_MANAGER = "PROPERTY_MANAGER"
+    MERCHANT = "MERCHANT"
+    COMMUNITY_ADMIN = "COMMUNITY_ADMIN"
+
+
+class AccountKind(StrEnum):
+    WALLET = "WALLET"
+    MERCHANT = "MERCHANT"
+    POOL = "POOL"
+
+
+class PointsReason(StrEnum):
+    REPORT_VERIFIED = "REPORT_VERIFIED"
+    EVENT_ATTENDED = "EVENT_ATTENDED"
+    SUGGESTION_ADOPTED = "SUGGESTION_ADOPTED"
+    REDEMPTION = "REDEMPTION"
+    REFUND = "REFUND"
+    EXPIRY = "EXPIRY"
+    ADJUSTMENT = "ADJUSTMENT"
+
+
+class MerchantStatus(StrEnum):
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+
+
+class OfferStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    ENDED = "ENDED"
+
+
+class VoucherStatus(StrEnum):
+    ISSUED = "ISSUED"
+    USED = "USED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+class ReportCategory(StrEnum):
+    SAFETY_HAZARD = "SAFETY_HAZARD"
+    SANITATION = "SANITATION"
+    FACILITY = "FACILITY"
+    DISPUTE = "DISPUTE"
+    NOISE = "NOISE"
+    OTHER = "OTHER"
+
+
+class ReportStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    ACCEPTED = "ACCEPTED"
+    DISPATCHED = "DISPATCHED"
+    RESOLVED = "RESOLVED"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+    ESCALATED = "ESCALATED"
+
+
+class SignupStatus(StrEnum):
+    CONFIRMED = "CONFIRMED"
+    WAITLISTED = "WAITLISTED"
+    CANCELLED = "CANCELLED"
+    ATTENDED = "ATTENDED"
+
+
+class SuggestionStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    ADOPTED = "ADOPTED"
+    DECLINED = "DECLINED"
+
+
+class NoticeKind(StrEnum):
+    ANNOUNCEMENT = "ANNOUNCEMENT"
+    POLICY = "POLICY"
+    JOB = "JOB"
+    ACTIVITY = "ACTIVITY"
