@@ -1,9 +1,9 @@
 """The points ledger: accounts, append-only transfers and their per-account entries."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
-
-from typing import TYPE_CHECKING
 
 from models.enums import AccountKind, PointsReason
 from models.grid import Community

@@ -1,0 +1,1 @@
+"""Governance rules: people and roles, the grid tree and who sees what, civic work."""

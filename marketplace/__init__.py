@@ -1,0 +1,1 @@
+"""The points economy: ledger, earning rules, merchants, offers, redemption, vouchers."""
