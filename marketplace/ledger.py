@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from models import outbox
 from models.enums import AccountKind, PointsReason
 from models.errors import AlreadyExists, InsufficientPoints, InvalidInput
 from models.ledger import Account, Entry, Transfer
@@ -133,11 +134,14 @@ async def post(posting: Posting) -> Posted:
         return previous
     deltas = {posting.debit_account_id: -posting.amount, posting.credit_account_id: posting.amount}
     balances: dict[int, int] = {}
+    owners: dict[int, int] = {}
     for account_id in sorted(deltas):
-        balance = await _move(account_id, deltas[account_id])
-        if balance is None:
+        moved = await _move(account_id, deltas[account_id])
+        if moved is None:
             raise InsufficientPoints()
-        balances[account_id] = balance
+        balances[account_id], owner = moved
+        if owner is not None:
+            owners[account_id] = int(owner)
     transfer = await Transfer.create(
         debit_account_id=posting.debit_account_id,
         credit_account_id=posting.credit_account_id,
@@ -151,6 +155,9 @@ async def post(posting: Posting) -> Posted:
         fingerprint=posting.fingerprint() if posting.idempotency_key else None,
     )
     entries = await _insert_entries(transfer, posting, deltas, balances)
+    for entry in entries:
+        if entry.account_id in owners:
+            outbox.points_changed(user_id=owners[entry.account_id], entry_id=entry.id)
     return Posted(transfer, {e.account_id: e for e in entries})
 
 
