@@ -1,4 +1,4 @@
-"""Tortoise config for the `tortoise` developer CLI: `tortoise -c gateway.orm_config.TORTOISE_ORM`."""
+"""Tortoise config for its developer CLI: `tortoise -c gateway.orm_config.TORTOISE_ORM`."""
 
 from gateway.db import tortoise_config
 from gateway.settings import Settings

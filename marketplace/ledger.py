@@ -91,16 +91,17 @@ async def pool_of(*, community_id: int) -> Account:
     return await Account.create(community_id=community_id, kind=AccountKind.POOL)
 
 
-async def _move(account_id: int, delta: int) -> int | None:
-    """Apply delta to one balance and return the new one; None where a wallet would go negative."""
+async def _move(account_id: int, delta: int) -> tuple[int, int | None] | None:
+    """Apply delta to one balance: (new balance, wallet owner), or None where it would take a
+    balance that must stay positive below zero."""
     row = await fetch_one(
         "UPDATE account SET balance = balance + ? "
-        "WHERE id = ? AND (kind = 'POOL' OR balance + ? >= 0) RETURNING balance",
+        "WHERE id = ? AND (kind = 'POOL' OR balance + ? >= 0) RETURNING balance, user_id",
         delta,
         account_id,
         delta,
     )
-    return None if row is None else int(row["balance"])
+    return None if row is None else (int(row["balance"]), row["user_id"])
 
 
 async def replay(posting: Posting) -> Posted | None:
