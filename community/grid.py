@@ -1,0 +1,72 @@
+"""The grid tree: creating the community, its courtyards and micro-grids."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from marketplace.ledger import pool_of
+from models.actor import Actor
+from models.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from models.grid import Community, Courtyard, MicroGrid
+
+MAX_NAME = 100
+
+
+def _name(value: str, field: str) -> str:
+    stripped = value.strip()
+    if not 1 <= len(stripped) <= MAX_NAME:
+        raise InvalidInput(f"A name needs 1 to {MAX_NAME} characters.", field=field)
+    return stripped
+
+
+async def ensure_community(*, name: str) -> tuple[Community, bool]:
+    """The community with this name, created with its reward pool if new; (row, created)."""
+    existing = await Community.get_or_none(name=name)
+    if existing is not None:
+        return existing, False
+    async with in_transaction():
+        community = await Community.create(name=_name(name, "name"))
+        await pool_of(community_id=community.id)
+    return community, True
+
+
+async def the_community(*, actor: Actor | None) -> Community | None:
+    """The viewer's community; for anonymous callers, the first (single-community deployments)."""
+    if actor is not None:
+        return await Community.get_or_none(id=actor.community_id)
+    return await Community.all().order_by("id").first()
+
+
+async def create_courtyard(*, actor: Actor, name: str, party_branch: str | None) -> Courtyard:
+    """Add a courtyard with its party branch (admins only)."""
+    if not actor.is_admin:
+        raise Forbidden()
+    clean = _name(name, "name")
+    branch = _name(party_branch, "partyBranch") if party_branch is not None else None
+    try:
+        return await Courtyard.create(
+            community_id=actor.community_id, name=clean, party_branch=branch
+        )
+    except IntegrityError as exc:
+        raise AlreadyExists("A courtyard with this name exists.", field="name") from exc
+
+
+async def create_micro_grid(*, actor: Actor, courtyard_id: int, name: str) -> MicroGrid:
+    """Add a micro-grid to a courtyard of the admin's community."""
+    if not actor.is_admin:
+        raise Forbidden()
+    clean = _name(name, "name")
+    courtyard = await Courtyard.get_or_none(id=courtyard_id, community_id=actor.community_id)
+    if courtyard is None:
+        raise NotFound("No such courtyard.", field="courtyardId")
+    try:
+        return await MicroGrid.create(courtyard_id=courtyard.id, name=clean)
+    except IntegrityError as exc:
+        raise AlreadyExists(
+            "This courtyard has a micro-grid with this name.", field="name"
+        ) from exc
+
+
+async def micro_grids(*, community_id: int) -> list[MicroGrid]:
+    return await MicroGrid.filter(courtyard__community_id=community_id).order_by("id")

@@ -1,0 +1,69 @@
+"""Refresh tokens: opaque, stored hashed, rotated on every use, with reuse detection.
+
+Every login starts a token family. Refreshing spends the presented token and issues the
+next one in the family. Presenting a spent token again means it leaked: the whole family
+is revoked, so neither the thief nor the owner can go on refreshing with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models.errors import InvalidCredentials
+from models.people import RefreshToken, User
+
+TOKEN_BYTES = 32
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def issue_refresh_token(*, user_id: int, days: int, family: str | None = None) -> str:
+    """A new refresh token, in a new family unless one is given."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    await RefreshToken.create(
+        user_id=user_id,
+        family=family or secrets.token_hex(16),
+        token_hash=_digest(token),
+        expires_at=_now() + timedelta(days=days),
+    )
+    return token
+
+
+async def rotate_refresh_token(*, token: str, days: int) -> tuple[User, str]:
+    """Spend a refresh token and return its user with the next token of the family."""
+    digest = _digest(token)
+    now = _now()
+    async with in_transaction():
+        spent = await RefreshToken.filter(
+            token_hash=digest, used_at=None, revoked_at=None, expires_at__gt=now
+        ).update(used_at=now)
+        row = await RefreshToken.get_or_none(token_hash=digest)
+    if row is None:
+        raise InvalidCredentials("This session has ended. Log in again.")
+    if spent != 1:
+        if row.used_at is not None and row.revoked_at is None:
+            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+        raise InvalidCredentials("This session has ended. Log in again.")
+    user = await User.get(id=row.user_id)
+    return user, await issue_refresh_token(user_id=user.id, days=days, family=row.family)
+
+
+async def revoke_refresh_token(*, token: str) -> bool:
+    """End the session this token belongs to; True if it was live."""
+    row = await RefreshToken.get_or_none(token_hash=_digest(token))
+    if row is None:
+        return False
+    revoked = await RefreshToken.filter(family=row.family, revoked_at=None).update(
+        revoked_at=_now()
+    )
+    return revoked > 0

@@ -1,0 +1,75 @@
+"""Access tokens: short-lived JWTs checked as RFC 8725 asks.
+
+One pinned algorithm (HS256), required sub/exp/iat/iss/aud/jti, an explicit `typ` so no
+other token is ever taken for an access token, a small leeway, and a key ring by `kid` so a
+previous key keeps verifying while a new one signs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from gateway.settings import Settings
+
+ALGORITHM = "HS256"
+ACCESS_TYPE = "access"
+LEEWAY_SECONDS = 10
+REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti"]
+
+
+def key_id(secret: str) -> str:
+    """A stable, non-secret name for a key: the start of its hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenService:
+    settings: Settings
+
+    def _keys(self) -> dict[str, str]:
+        secrets_live = [self.settings.jwt_secret]
+        if self.settings.jwt_previous_secret:
+            secrets_live.append(self.settings.jwt_previous_secret)
+        return {key_id(secret): secret for secret in secrets_live}
+
+    def issue_access_token(self, user_id: int) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "sub": str(user_id),
+            "iat": now,
+            "exp": now + timedelta(minutes=self.settings.access_token_minutes),
+            "iss": self.settings.jwt_issuer,
+            "aud": self.settings.jwt_audience,
+            "jti": secrets.token_hex(12),
+            "typ": ACCESS_TYPE,
+        }
+        secret = self.settings.jwt_secret
+        return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": key_id(secret)})
+
+    def user_id_from(self, token: str) -> int | None:
+        """The user an access token speaks for, or None for any token that fails a check."""
+        try:
+            header = jwt.get_unverified_header(token)
+            secret = self._keys().get(str(header.get("kid")))
+            if secret is None:
+                return None
+            claims = jwt.decode(
+                token,
+                secret,
+                algorithms=[ALGORITHM],
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.PyJWTError:
+            return None
+        if claims.get("typ") != ACCESS_TYPE:
+            return None
+        subject = str(claims["sub"])
+        return int(subject) if subject.isdigit() else None

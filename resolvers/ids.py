@@ -1,0 +1,54 @@
+"""Opaque Relay-style global ids ("Type:pk", base64) and page cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from models.errors import InvalidInput, NotFound
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _unb64(value: str) -> str | None:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def global_id(type_name: str, pk: int) -> str:
+    return _b64(f"{type_name}:{pk}")
+
+
+def parse_global_id(value: str) -> tuple[str, int] | None:
+    decoded = _unb64(value)
+    if decoded is None or ":" not in decoded:
+        return None
+    type_name, _, pk = decoded.partition(":")
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    return type_name, int(pk)
+
+
+def decode_id(value: str, type_name: str, *, field: str) -> int:
+    """The primary key of a global id of the expected type; NotFound for anything else."""
+    parsed = parse_global_id(value)
+    if parsed is None or parsed[0] != type_name:
+        raise NotFound(f"No such {type_name.lower()}.", field=field)
+    return parsed[1]
+
+
+def cursor(pk: int) -> str:
+    return _b64(f"cursor:{pk}")
+
+
+def decode_cursor(value: str | None) -> int | None:
+    if value is None:
+        return None
+    decoded = _unb64(value)
+    if decoded is None or not decoded.startswith("cursor:") or not decoded[7:].isdigit():
+        raise InvalidInput("This cursor is not valid.", field="after")
+    return int(decoded[7:])

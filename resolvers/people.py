@@ -1,0 +1,140 @@
+"""Resolvers for identity and the grid tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from community import grid, identity, people, sessions
+from models.enums import Role
+from models.grid import Community, Courtyard, MicroGrid
+from models.people import User
+from resolvers.ids import decode_id
+from resolvers.node import fetches
+from resolvers.scope import RequestScope
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    access_token: str
+    refresh_token: str
+    user: User
+
+
+async def _session_for(scope: RequestScope, user: User, refresh_token: str | None = None) -> Session:
+    refresh = refresh_token or await sessions.issue_refresh_token(
+        user_id=user.id, days=scope.refresh_token_days
+    )
+    scope.become(user.id)
+    return Session(scope.issue_access_token(user.id), refresh, user)
+
+
+async def register(
+    scope: RequestScope, *, phone: str, password: str, display_name: str, home_grid_id: str | None
+) -> Session:
+    grid_pk = decode_id(home_grid_id, "MicroGrid", field="homeGridId") if home_grid_id else None
+    user = await identity.register(
+        phone=phone, password=password, display_name=display_name, home_grid_id=grid_pk
+    )
+    return await _session_for(scope, user)
+
+
+async def login(scope: RequestScope, *, phone: str, password: str) -> Session:
+    user = await identity.authenticate(phone=phone, password=password)
+    return await _session_for(scope, user)
+
+
+async def refresh(scope: RequestScope, *, refresh_token: str) -> Session:
+    user, rotated = await sessions.rotate_refresh_token(
+        token=refresh_token, days=scope.refresh_token_days
+    )
+    return await _session_for(scope, user, rotated)
+
+
+async def logout(*, refresh_token: str) -> bool:
+    return await sessions.revoke_refresh_token(token=refresh_token)
+
+
+async def me(scope: RequestScope) -> User | None:
+    actor = await scope.viewer()
+    return await scope.loaders.user.load(actor.user_id) if actor else None
+
+
+async def private_phone(scope: RequestScope, user: User) -> str | None:
+    actor = await scope.viewer()
+    if actor is None:
+        return None
+    if actor.user_id == user.id or (actor.is_admin and actor.community_id == user.community_id):
+        return user.phone
+    return None
+
+
+async def community(scope: RequestScope) -> Community | None:
+    return await grid.the_community(actor=await scope.viewer())
+
+
+async def micro_grids(scope: RequestScope) -> list[MicroGrid]:
+    home = await community(scope)
+    return await grid.micro_grids(community_id=home.id) if home else []
+
+
+async def create_courtyard(scope: RequestScope, *, name: str, party_branch: str | None) -> Courtyard:
+    actor = await scope.require_viewer()
+    return await grid.create_courtyard(actor=actor, name=name, party_branch=party_branch)
+
+
+async def create_micro_grid(scope: RequestScope, *, courtyard_id: str, name: str) -> MicroGrid:
+    actor = await scope.require_viewer()
+    courtyard_pk = decode_id(courtyard_id, "Courtyard", field="courtyardId")
+    return await grid.create_micro_grid(actor=actor, courtyard_id=courtyard_pk, name=name)
+
+
+async def grant_role(
+    scope: RequestScope, *, user_id: str, role: Role, micro_grid_ids: list[str] | None
+) -> User:
+    actor = await scope.require_viewer()
+    grid_pks = [decode_id(g, "MicroGrid", field="microGridIds") for g in micro_grid_ids or []]
+    return await people.grant_role(
+        actor=actor,
+        user_id=decode_id(user_id, "User", field="userId"),
+        role=role,
+        micro_grid_ids=grid_pks,
+    )
+
+
+async def set_home_grid(scope: RequestScope, *, user_id: str, micro_grid_id: str) -> User:
+    actor = await scope.require_viewer()
+    return await people.set_home_grid(
+        actor=actor,
+        user_id=decode_id(user_id, "User", field="userId"),
+        micro_grid_id=decode_id(micro_grid_id, "MicroGrid", field="microGridId"),
+    )
+
+
+@fetches("User")
+async def _user(scope: RequestScope, pk: int) -> User | None:
+    actor = await scope.require_viewer()
+    row = await scope.loaders.user.load(pk)
+    return row if row and row.community_id == actor.community_id else None
+
+
+@fetches("Community")
+async def _community(scope: RequestScope, pk: int) -> Community | None:
+    actor = await scope.require_viewer()
+    return await scope.loaders.community.load(pk) if pk == actor.community_id else None
+
+
+@fetches("Courtyard")
+async def _courtyard(scope: RequestScope, pk: int) -> Courtyard | None:
+    actor = await scope.require_viewer()
+    row = await scope.loaders.courtyard.load(pk)
+    return row if row and row.community_id == actor.community_id else None
+
+
+@fetches("MicroGrid")
+async def _micro_grid(scope: RequestScope, pk: int) -> MicroGrid | None:
+    actor = await scope.require_viewer()
+    row = await scope.loaders.micro_grid.load(pk)
+    if row is None:
+        return None
+    courtyard = await scope.loaders.courtyard.load(row.courtyard_id)
+    return row if courtyard and courtyard.community_id == actor.community_id else None

@@ -1,0 +1,67 @@
+"""What one GraphQL operation knows: settings, the viewer, its dataloaders, its publisher."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from community.people import load_actor
+from models.actor import Actor
+from models.errors import NotAuthenticated
+from models.outbox import Change
+from resolvers.loaders import Loaders
+
+Publisher = Callable[[Sequence[Change]], Awaitable[None]]
+
+
+async def _publish_nowhere(changes: Sequence[Change]) -> None:
+    return None
+
+
+def _no_tokens(user_id: int) -> str:
+    raise RuntimeError("This scope cannot issue tokens.")
+
+
+@dataclass(slots=True)
+class RequestScope:
+    viewer_id: int | None
+    media_dir: Path = Path("./media")
+    media_url: str = "/media/"
+    voucher_days: int = 30
+    refresh_token_days: int = 30
+    publish: Publisher = _publish_nowhere
+    issue_access_token: Callable[[int], str] = _no_tokens
+    loaders: Loaders = field(default_factory=Loaders)
+    _viewer: Actor | None = None
+    _viewer_loaded: bool = False
+
+    async def viewer(self) -> Actor | None:
+        """The acting user with roles read now, so grants and revocations apply at once."""
+        if not self._viewer_loaded:
+            self._viewer = await load_actor(self.viewer_id) if self.viewer_id else None
+            self._viewer_loaded = True
+        return self._viewer
+
+    async def require_viewer(self) -> Actor:
+        actor = await self.viewer()
+        if actor is None:
+            raise NotAuthenticated()
+        return actor
+
+    def become(self, user_id: int) -> None:
+        """After logging in, the rest of the operation sees the new session's user."""
+        self.viewer_id = user_id
+        self._viewer_loaded = False
+
+    def new_operation(self) -> RequestScope:
+        """A fresh scope for the next operation on a long-lived connection (WebSocket)."""
+        return RequestScope(
+            viewer_id=self.viewer_id,
+            media_dir=self.media_dir,
+            media_url=self.media_url,
+            voucher_days=self.voucher_days,
+            refresh_token_days=self.refresh_token_days,
+            publish=self.publish,
+            issue_access_token=self.issue_access_token,
+        )

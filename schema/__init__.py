@@ -1,0 +1,1 @@
+"""The GraphQL shape: types, inputs and payloads per domain; root.py assembles the schema."""

@@ -1,0 +1,31 @@
+"""The strawberry context: the request plus the operation's RequestScope."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from strawberry.types.info import Info as StrawberryInfo
+
+from resolvers.scope import RequestScope
+
+
+def _no_tokens(token: str) -> int | None:
+    return None
+
+
+@dataclass
+class Context:
+    scope: RequestScope
+    request: Any = None
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+    user_id_from_token: Callable[[str], int | None] = _no_tokens
+    subscribe: Callable[[str], AsyncIterator[str]] | None = None
+
+
+Info = StrawberryInfo[Context, None]
+
+__all__ = ["Context", "Info", "strawberry"]

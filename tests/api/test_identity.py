@@ -1,0 +1,156 @@
+"""Register, log in, refresh, log out and `me`, through the HTTP path with real tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+import pytest
+
+from models.people import RefreshToken, User
+from tests import factories
+from tests.api.client import GraphQLClient
+from resolvers.ids import global_id
+
+REGISTER = """
+mutation($input: RegisterInput!) {
+  register(input: $input) {
+    accessToken refreshToken user { id displayName phone roles homeGrid { name } }
+    errors { code field message }
+  }
+}"""
+LOGIN = """
+mutation($phone: String!, $password: String!) {
+  login(input: {phone: $phone, password: $password}) {
+    accessToken refreshToken user { displayName } errors { code field message }
+  }
+}"""
+REFRESH = """
+mutation($token: String!) {
+  refreshToken(refreshToken: $token) { accessToken refreshToken errors { code } }
+}"""
+ME = "{ me { displayName phone roles } }"
+
+
+async def register(client: GraphQLClient, **overrides: Any) -> dict[str, Any]:
+    values = {"phone": "13812345678", "password": "correct horse", "displayName": "王小明"}
+    values.update(overrides)
+    result = await client.execute(REGISTER, {"input": values})
+    payload: dict[str, Any] = result["data"]["register"]
+    return payload
+
+
+async def test_register_then_me_with_the_access_token(client: GraphQLClient) -> None:
+    grid = await factories.grid("Grid 7")
+    payload = await register(client, homeGridId=global_id("MicroGrid", grid.id))
+    assert payload["errors"] == []
+    assert payload["user"]["displayName"] == "王小明"
+    assert payload["user"]["phone"] == "13812345678"
+    assert payload["user"]["roles"] == ["RESIDENT"]
+    assert payload["user"]["homeGrid"] == {"name": "Grid 7"}
+    me = await client.execute(ME, token=payload["accessToken"])
+    assert me == {"data": {"me": {"displayName": "王小明", "phone": "13812345678",
+                                  "roles": ["RESIDENT"]}}}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"phone": "12345"}, "phone"),
+        ({"phone": "23812345678"}, "phone"),
+        ({"password": "short"}, "password"),
+        ({"displayName": "   "}, "displayName"),
+        ({"homeGridId": global_id("MicroGrid", 999)}, "homeGridId"),
+        ({"homeGridId": "not-an-id"}, "homeGridId"),
+    ],
+)
+async def test_register_refuses_bad_input_and_writes_nothing(
+    client: GraphQLClient, overrides: dict[str, str], field: str
+) -> None:
+    await factories.community()
+    payload = await register(client, **overrides)
+    assert payload["accessToken"] is None and payload["user"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] in (
+        [("INVALID_INPUT", field)],
+        [("NOT_FOUND", field)],
+    )
+    assert await User.all().count() == 0
+
+
+async def test_register_twice_with_one_phone_is_already_exists(client: GraphQLClient) -> None:
+    await factories.community()
+    await register(client)
+    again = await register(client, displayName="Someone else")
+    assert [(e["code"], e["field"]) for e in again["errors"]] == [("ALREADY_EXISTS", "phone")]
+    assert await User.all().count() == 1
+
+
+async def test_wrong_phone_and_wrong_password_give_the_same_error(client: GraphQLClient) -> None:
+    await factories.community()
+    await register(client)
+    wrong_password = await client.execute(LOGIN, {"phone": "13812345678", "password": "nope nope"})
+    wrong_phone = await client.execute(LOGIN, {"phone": "13899999999", "password": "correct horse"})
+    assert wrong_password == wrong_phone
+    assert wrong_phone["data"]["login"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert wrong_phone["data"]["login"]["accessToken"] is None
+
+
+async def test_login_accepts_the_right_password(client: GraphQLClient) -> None:
+    await factories.community()
+    await register(client)
+    result = await client.execute(LOGIN, {"phone": "13812345678", "password": "correct horse"})
+    assert result["data"]["login"]["errors"] == []
+    assert result["data"]["login"]["user"] == {"displayName": "王小明"}
+
+
+async def test_refresh_rotates_and_reuse_revokes_the_family(client: GraphQLClient) -> None:
+    await factories.community()
+    first = (await register(client))["refreshToken"]
+    rotated = (await client.execute(REFRESH, {"token": first}))["data"]["refreshToken"]
+    assert rotated["errors"] == [] and rotated["refreshToken"] not in (None, first)
+    reused = (await client.execute(REFRESH, {"token": first}))["data"]["refreshToken"]
+    assert reused["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+    after_reuse = (await client.execute(REFRESH, {"token": rotated["refreshToken"]}))["data"]
+    assert after_reuse["refreshToken"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+    assert await RefreshToken.filter(revoked_at=None).count() == 0
+
+
+async def test_logout_revokes_the_refresh_token(client: GraphQLClient) -> None:
+    await factories.community()
+    token = (await register(client))["refreshToken"]
+    out = await client.execute("mutation($t: String!) { logout(refreshToken: $t) }", {"t": token})
+    assert out == {"data": {"logout": True}}
+    again = await client.execute("mutation($t: String!) { logout(refreshToken: $t) }", {"t": token})
+    assert again == {"data": {"logout": False}}
+    refreshed = (await client.execute(REFRESH, {"token": token}))["data"]["refreshToken"]
+    assert refreshed["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+
+
+async def test_no_bad_expired_or_forged_token_gives_a_null_me(client: GraphQLClient) -> None:
+    actor = await factories.user()
+    settings = client.services.settings
+    good = client.token_for(actor)
+    claims = jwt.decode(good, options={"verify_signature": False})
+    forged = jwt.encode(claims, "another-secret-of-at-least-32-bytes!!", algorithm="HS256")
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    expired = jwt.encode({**claims, "exp": 1, "iat": 0}, settings.jwt_secret, algorithm="HS256",
+                         headers={"kid": jwt.get_unverified_header(good)["kid"]})
+    for token in (None, "garbage", forged, unsigned, expired):
+        assert await client.execute(ME, token=token) == {"data": {"me": None}}
+    assert (await client.execute(ME, token=good))["data"]["me"]["displayName"] == "Resident"
+
+
+async def test_a_refresh_token_is_never_an_access_token(client: GraphQLClient) -> None:
+    await factories.community()
+    payload = await register(client)
+    assert await client.execute(ME, token=payload["refreshToken"]) == {"data": {"me": None}}
+
+
+async def test_malformed_requests_answer_400(client: GraphQLClient) -> None:
+    async with client.http() as http:
+        bad_json = await http.post("/graphql", content=b"{not json",
+                                   headers={"content-type": "application/json"})
+        bad_query = await http.post("/graphql", json={"query": "{ me { "})
+    assert bad_json.status_code == 400
+    assert bad_query.status_code in (200, 400)
+    assert "errors" in bad_query.json()
