@@ -117,7 +117,7 @@ class RedisBroker:
                 self.fanout.deliver(channel, _text(message["data"]))
         finally:
             with contextlib.suppress(Exception):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def close(self) -> None:
         if self._reader is not None:

@@ -40,7 +40,7 @@ class Report(Model):
     address = fields.CharField(max_length=200, null=True)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
-    photos = fields.JSONField(default=list)
+    photos: list[str] = fields.JSONField(default=list)
     due_at = fields.DatetimeField(null=True)
     overdue_escalated_at = fields.DatetimeField(null=True)
     points_awarded = fields.IntField(default=0)

@@ -16,7 +16,8 @@ _PLACEHOLDER = re.compile(r"\?")
 
 
 def current_connection() -> BaseDBAsyncClient:
-    return connections.get("default")
+    connection: BaseDBAsyncClient = connections.get("default")
+    return connection
 
 
 def is_postgres(connection: BaseDBAsyncClient | None = None) -> bool:

@@ -40,8 +40,10 @@ def grouped(
 
 
 async def _roles(user_ids: Sequence[int]) -> list[tuple[int, Role]]:
-    rows = await UserRole.filter(user_id__in=set(user_ids)).order_by("role").values_list(
-        "user_id", "role"
+    rows = (
+        await UserRole.filter(user_id__in=set(user_ids))
+        .order_by("role")
+        .values_list("user_id", "role")
     )
     return [(int(user_id), Role(role)) for user_id, role in rows]
 
@@ -56,9 +58,11 @@ async def _assigned_grid_ids(user_ids: Sequence[int]) -> list[tuple[int, int]]:
 
 
 async def _grid_member_ids(grid_ids: Sequence[int]) -> list[tuple[int, int]]:
-    rows = await GridAssignment.filter(micro_grid_id__in=set(grid_ids)).order_by(
-        "-is_leader", "user_id"
-    ).values_list("micro_grid_id", "user_id")
+    rows = (
+        await GridAssignment.filter(micro_grid_id__in=set(grid_ids))
+        .order_by("-is_leader", "user_id")
+        .values_list("micro_grid_id", "user_id")
+    )
     return list(dict.fromkeys((int(grid), int(user)) for grid, user in rows))
 
 

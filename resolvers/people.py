@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from community import grid, identity, people, sessions
@@ -20,7 +21,9 @@ class Session:
     user: User
 
 
-async def _session_for(scope: RequestScope, user: User, refresh_token: str | None = None) -> Session:
+async def _session_for(
+    scope: RequestScope, user: User, refresh_token: str | None = None
+) -> Session:
     refresh = refresh_token or await sessions.issue_refresh_token(
         user_id=user.id, days=scope.refresh_token_days
     )
@@ -77,7 +80,9 @@ async def micro_grids(scope: RequestScope) -> list[MicroGrid]:
     return await grid.micro_grids(community_id=home.id) if home else []
 
 
-async def create_courtyard(scope: RequestScope, *, name: str, party_branch: str | None) -> Courtyard:
+async def create_courtyard(
+    scope: RequestScope, *, name: str, party_branch: str | None
+) -> Courtyard:
     actor = await scope.require_viewer()
     return await grid.create_courtyard(actor=actor, name=name, party_branch=party_branch)
 
@@ -89,7 +94,7 @@ async def create_micro_grid(scope: RequestScope, *, courtyard_id: str, name: str
 
 
 async def grant_role(
-    scope: RequestScope, *, user_id: str, role: Role, micro_grid_ids: list[str] | None
+    scope: RequestScope, *, user_id: str, role: Role, micro_grid_ids: Sequence[str] | None
 ) -> User:
     actor = await scope.require_viewer()
     grid_pks = [decode_id(g, "MicroGrid", field="microGridIds") for g in micro_grid_ids or []]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers import people as resolve
+from resolvers.ids import global_id
 from schema.base import Node
 from schema.context import Info
+from schema.enums import Role
 from schema.errors import UserError
-from resolvers.ids import global_id
 
 
 @strawberry.type(name="User")

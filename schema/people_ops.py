@@ -6,7 +6,6 @@ import strawberry
 
 from resolvers import people as resolve
 from schema.context import Info
-from schema.enums import Role
 from schema.mutation import mutate
 from schema.people import (
     AuthPayload,
@@ -118,11 +117,10 @@ class PeopleMutation:
     @strawberry.mutation
     async def grant_role(self, info: Info, input: GrantRoleInput) -> UserPayload:
         scope = info.context.scope
-        role: Role = input.role
         return await mutate(
             info,
             lambda: resolve.grant_role(
-                scope, user_id=input.user_id, role=role, micro_grid_ids=input.micro_grid_ids
+                scope, user_id=input.user_id, role=input.role, micro_grid_ids=input.micro_grid_ids
             ),
             UserPayload,
             user=UserType.of,

@@ -50,15 +50,28 @@ async def counts() -> tuple[int, ...]:
 
 async def test_admin_builds_the_tree(client: GraphQLClient) -> None:
     admin = await factories.user(Role.COMMUNITY_ADMIN)
-    made = await client.execute(CREATE_COURTYARD, {"name": "一院", "branch": "一院党支部"}, as_=admin)
-    assert made == {"data": {"createCourtyard": {"errors": [], "courtyard": {
-        "name": "一院", "partyBranch": "一院党支部", "community": {"name": "Xingrong"}}}}}
+    made = await client.execute(
+        CREATE_COURTYARD, {"name": "一院", "branch": "一院党支部"}, as_=admin
+    )
+    assert made == {
+        "data": {
+            "createCourtyard": {
+                "errors": [],
+                "courtyard": {
+                    "name": "一院",
+                    "partyBranch": "一院党支部",
+                    "community": {"name": "Xingrong"},
+                },
+            }
+        }
+    }
     yard = await Courtyard.get(name="一院")
     grid = await client.execute(
         CREATE_GRID, {"courtyard": global_id("Courtyard", yard.id), "name": "1-1"}, as_=admin
     )
     assert grid["data"]["createMicroGrid"] == {
-        "errors": [], "microGrid": {"name": "1-1", "courtyard": {"name": "一院"}, "residentCount": 0}
+        "errors": [],
+        "microGrid": {"name": "1-1", "courtyard": {"name": "一院"}, "residentCount": 0},
     }
     tree = await client.execute(
         "{ community { name courtyards { name microGrids { name } } } microGrids { name } }",
@@ -80,8 +93,10 @@ async def test_non_admins_may_not_change_the_tree(client: GraphQLClient, role: R
         (CREATE_COURTYARD, {"name": "X"}),
         (CREATE_GRID, {"courtyard": global_id("Courtyard", grid.courtyard_id), "name": "X"}),
         (GRANT, {"user": global_id("User", target.user_id), "role": "COMMUNITY_ADMIN"}),
-        (SET_HOME, {"user": global_id("User", target.user_id),
-                    "grid": global_id("MicroGrid", grid.id)}),
+        (
+            SET_HOME,
+            {"user": global_id("User", target.user_id), "grid": global_id("MicroGrid", grid.id)},
+        ),
     ]
     for query, values in variables:
         result = await client.execute(query, values, as_=someone)
@@ -99,20 +114,46 @@ async def test_bad_input_is_refused_and_nothing_written(client: GraphQLClient) -
     cases: list[tuple[str, dict[str, Any], str, tuple[str, str]]] = [
         (CREATE_COURTYARD, {"name": ""}, "createCourtyard", ("INVALID_INPUT", "name")),
         (CREATE_COURTYARD, {"name": "Courtyard 1"}, "createCourtyard", ("ALREADY_EXISTS", "name")),
-        (CREATE_GRID, {"courtyard": global_id("Courtyard", 999), "name": "x"}, "createMicroGrid",
-         ("NOT_FOUND", "courtyardId")),
-        (CREATE_GRID, {"courtyard": global_id("Courtyard", grid.courtyard_id), "name": "Grid 1"},
-         "createMicroGrid", ("ALREADY_EXISTS", "name")),
-        (GRANT, {"user": global_id("User", target.user_id), "role": "GRID_WORKER"}, "grantRole",
-         ("INVALID_INPUT", "microGridIds")),
-        (GRANT, {"user": global_id("User", 999), "role": "MERCHANT"}, "grantRole",
-         ("NOT_FOUND", "userId")),
-        (GRANT, {"user": global_id("User", target.user_id), "role": "GRID_MEMBER",
-                 "grids": [global_id("MicroGrid", 999)]}, "grantRole",
-         ("NOT_FOUND", "microGridIds")),
-        (SET_HOME, {"user": global_id("User", target.user_id),
-                    "grid": global_id("MicroGrid", 999)}, "setHomeGrid",
-         ("NOT_FOUND", "microGridId")),
+        (
+            CREATE_GRID,
+            {"courtyard": global_id("Courtyard", 999), "name": "x"},
+            "createMicroGrid",
+            ("NOT_FOUND", "courtyardId"),
+        ),
+        (
+            CREATE_GRID,
+            {"courtyard": global_id("Courtyard", grid.courtyard_id), "name": "Grid 1"},
+            "createMicroGrid",
+            ("ALREADY_EXISTS", "name"),
+        ),
+        (
+            GRANT,
+            {"user": global_id("User", target.user_id), "role": "GRID_WORKER"},
+            "grantRole",
+            ("INVALID_INPUT", "microGridIds"),
+        ),
+        (
+            GRANT,
+            {"user": global_id("User", 999), "role": "MERCHANT"},
+            "grantRole",
+            ("NOT_FOUND", "userId"),
+        ),
+        (
+            GRANT,
+            {
+                "user": global_id("User", target.user_id),
+                "role": "GRID_MEMBER",
+                "grids": [global_id("MicroGrid", 999)],
+            },
+            "grantRole",
+            ("NOT_FOUND", "microGridIds"),
+        ),
+        (
+            SET_HOME,
+            {"user": global_id("User", target.user_id), "grid": global_id("MicroGrid", 999)},
+            "setHomeGrid",
+            ("NOT_FOUND", "microGridId"),
+        ),
     ]
     for query, values, field, expected in cases:
         result = await client.execute(query, values, as_=admin)
@@ -131,18 +172,24 @@ async def test_a_granted_role_applies_to_the_next_request(client: GraphQLClient)
     ]
     granted = await client.execute(
         GRANT,
-        {"user": global_id("User", target.user_id), "role": "GRID_WORKER",
-         "grids": [global_id("MicroGrid", grid.id)]},
+        {
+            "user": global_id("User", target.user_id),
+            "role": "GRID_WORKER",
+            "grids": [global_id("MicroGrid", grid.id)],
+        },
         as_=admin,
     )
     assert granted["data"]["grantRole"] == {
-        "errors": [], "user": {"roles": ["GRID_WORKER", "RESIDENT"],
-                              "assignedGrids": [{"name": "Grid 1"}]}
+        "errors": [],
+        "user": {"roles": ["GRID_WORKER", "RESIDENT"], "assignedGrids": [{"name": "Grid 1"}]},
     }
     again = await client.execute(
         GRANT,
-        {"user": global_id("User", target.user_id), "role": "GRID_WORKER",
-         "grids": [global_id("MicroGrid", grid.id)]},
+        {
+            "user": global_id("User", target.user_id),
+            "role": "GRID_WORKER",
+            "grids": [global_id("MicroGrid", grid.id)],
+        },
         as_=admin,
     )
     assert again["data"]["grantRole"]["errors"] == []

@@ -8,9 +8,9 @@ import jwt
 import pytest
 
 from models.people import RefreshToken, User
+from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
-from resolvers.ids import global_id
 
 REGISTER = """
 mutation($input: RegisterInput!) {
@@ -49,8 +49,9 @@ async def test_register_then_me_with_the_access_token(client: GraphQLClient) -> 
     assert payload["user"]["roles"] == ["RESIDENT"]
     assert payload["user"]["homeGrid"] == {"name": "Grid 7"}
     me = await client.execute(ME, token=payload["accessToken"])
-    assert me == {"data": {"me": {"displayName": "王小明", "phone": "13812345678",
-                                  "roles": ["RESIDENT"]}}}
+    assert me == {
+        "data": {"me": {"displayName": "王小明", "phone": "13812345678", "roles": ["RESIDENT"]}}
+    }
 
 
 @pytest.mark.parametrize(
@@ -133,8 +134,12 @@ async def test_no_bad_expired_or_forged_token_gives_a_null_me(client: GraphQLCli
     claims = jwt.decode(good, options={"verify_signature": False})
     forged = jwt.encode(claims, "another-secret-of-at-least-32-bytes!!", algorithm="HS256")
     unsigned = jwt.encode(claims, None, algorithm="none")
-    expired = jwt.encode({**claims, "exp": 1, "iat": 0}, settings.jwt_secret, algorithm="HS256",
-                         headers={"kid": jwt.get_unverified_header(good)["kid"]})
+    expired = jwt.encode(
+        {**claims, "exp": 1, "iat": 0},
+        settings.jwt_secret,
+        algorithm="HS256",
+        headers={"kid": jwt.get_unverified_header(good)["kid"]},
+    )
     for token in (None, "garbage", forged, unsigned, expired):
         assert await client.execute(ME, token=token) == {"data": {"me": None}}
     assert (await client.execute(ME, token=good))["data"]["me"]["displayName"] == "Resident"
@@ -148,8 +153,9 @@ async def test_a_refresh_token_is_never_an_access_token(client: GraphQLClient) -
 
 async def test_malformed_requests_answer_400(client: GraphQLClient) -> None:
     async with client.http() as http:
-        bad_json = await http.post("/graphql", content=b"{not json",
-                                   headers={"content-type": "application/json"})
+        bad_json = await http.post(
+            "/graphql", content=b"{not json", headers={"content-type": "application/json"}
+        )
         bad_query = await http.post("/graphql", json={"query": "{ me { "})
     assert bad_json.status_code == 400
     assert bad_query.status_code in (200, 400)
