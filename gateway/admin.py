@@ -8,10 +8,11 @@ from community.grid import ensure_community
 from community.identity import check_display_name, check_password, check_phone
 from community.passwords import hash_password
 from models.enums import Role
+from gateway.demo import COMMUNITY_NAME
 from models.grid import Community
 from models.people import User, UserRole
 
-DEFAULT_COMMUNITY = "星荣社区"
+DEFAULT_COMMUNITY = COMMUNITY_NAME
 
 
 async def _community(name: str | None) -> Community:

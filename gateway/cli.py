@@ -81,8 +81,12 @@ def _demo_password(settings: Settings) -> str:
 
 
 async def _load_demo(settings: Settings) -> None:
-    from gateway.demo import load_demo
+    from gateway.demo import COMMUNITY_NAME, load_demo
+    from models.grid import Community
 
+    if await Community.filter(name=COMMUNITY_NAME).exists():
+        console.print("The demo community is loaded already; nothing changed.")
+        return
     password = _demo_password(settings)
     with Progress(console=console) as progress:
         tasks: dict[str, TaskID] = {}
