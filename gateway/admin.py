@@ -7,8 +7,8 @@ from tortoise.transactions import in_transaction
 from community.grid import ensure_community
 from community.identity import check_display_name, check_password, check_phone
 from community.passwords import hash_password
-from models.enums import Role
 from gateway.demo import COMMUNITY_NAME
+from models.enums import Role
 from models.grid import Community
 from models.people import User, UserRole
 
