@@ -6,14 +6,21 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.typevars import RootValue
+from strawberry.types.execution import ExecutionResult
 
+from gateway import jobs
+from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
+from gateway.requests import RequestGuardMiddleware, RequestIdMiddleware
 from gateway.services import Services
 from gateway.settings import Settings
 from resolvers.scope import RequestScope
@@ -30,7 +37,18 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def _before_execution(result: ExecutionResult) -> bool:
+    """Parse, validation and variable-coercion failures: no data, and no error has a path."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(not error.path for error in errors)
+
+
 class GridPointsGraphQL(GraphQL[Context, RootValue]):
+    """Strawberry's ASGI view, speaking the GraphQL-over-HTTP media type and status codes."""
+
     def __init__(self, services: Services) -> None:
         settings = services.settings
         super().__init__(
@@ -40,7 +58,7 @@ class GridPointsGraphQL(GraphQL[Context, RootValue]):
         )
         self.services = services
 
-    def scope_for(self, viewer_id: int | None) -> RequestScope:
+    def scope_for(self, viewer_id: int | None, address: str = "-") -> RequestScope:
         settings = self.services.settings
         return RequestScope(
             viewer_id=viewer_id,
@@ -50,14 +68,44 @@ class GridPointsGraphQL(GraphQL[Context, RootValue]):
             refresh_token_days=settings.refresh_token_days,
             publish=self.services.publish,
             issue_access_token=self.services.tokens.issue_access_token,
+            allow=self.services.allow,
+            client_address=address,
         )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        response = await super().get_sub_response(request)
+        accept = request.headers.get("accept", "")
+        response.media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else None
+        return response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        processed = await super().process_result(request, result)
+        if _before_execution(result):
+            processed.pop("data", None)
+        return processed
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+            if isinstance(response_data, dict) and "data" not in response_data:
+                response.status_code = 400
+        return response
 
     async def get_context(self, request: object, response: object) -> Context:
         headers = getattr(request, "headers", {})
         token = bearer_token(headers.get("authorization"))
         viewer_id = self.services.tokens.user_id_from(token) if token else None
+        peer = getattr(getattr(request, "client", None), "host", None)
+        address = client_address(peer, headers, self.services.settings.trusted_proxies)
         return Context(
-            scope=self.scope_for(viewer_id),
+            scope=self.scope_for(viewer_id, address),
             request=request,
             response=response,
             user_id_from_token=self.services.tokens.user_id_from,
@@ -73,7 +121,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings.database_url, settings.database_pool_size)
         try:
-            yield
+            async with jobs.running(services):
+                yield
         finally:
             await services.close()
             await close_database()
@@ -100,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GridPointsGraphQL(services)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     app = Starlette(
+        middleware=[Middleware(RequestIdMiddleware), Middleware(RequestGuardMiddleware)],
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from gateway.pubsub import Broker, InProcessBroker, RedisBroker
+from gateway.ratelimit import LIMITS, RateLimiter
 from gateway.settings import Settings
 from gateway.tokens import TokenService
 from models.outbox import Change
+
+
+def quick_redis(url: str, timeout: float) -> Redis:
+    """A client that answers within `timeout` or fails: no retries, no backoff. The circuit
+    breaker, not a retry loop, decides when to try again."""
+    return Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), retries=0),
+        retry_on_timeout=False,
+    )
 
 
 @dataclass
@@ -19,17 +34,19 @@ class Services:
     tokens: TokenService
     broker: Broker
     redis: Redis | None = None
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(None))
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.redis, self.settings.rate_limit_scale)
+
+    async def allow(self, kind: str, key: str) -> bool:
+        return await self.limiter.allow(LIMITS[kind], key)
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
         if settings.redis_url is None:
             return cls(settings, TokenService(settings), InProcessBroker())
-        redis = Redis.from_url(
-            settings.redis_url,
-            socket_timeout=settings.redis_timeout_seconds,
-            socket_connect_timeout=settings.redis_timeout_seconds,
-            retry_on_timeout=False,
-        )
+        redis = quick_redis(settings.redis_url, settings.redis_timeout_seconds)
         listener = Redis.from_url(settings.redis_url, health_check_interval=10)
         return cls(settings, TokenService(settings), RedisBroker(listener), redis)
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
 
-from marketplace.ledger import Posting, pool_of, post, wallet_of
+from marketplace import clock
+from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post, wallet_of
 from models.actor import Actor
 from models.enums import PointsReason
 from models.errors import Forbidden, InvalidInput
-from models.ledger import Account, EarningRule, Entry, Transfer
+from models.ledger import EarningRule, Transfer
+from models.sql import fetch_one
 
 COMMUNITY_TIMEZONE = ZoneInfo("Asia/Shanghai")
 EARNING_REASONS = (
@@ -76,27 +78,24 @@ async def set_rule(
 
 
 def start_of_community_day(now: datetime) -> datetime:
+    """Midnight in the community's time zone, in UTC (see marketplace.clock for why UTC)."""
     local = now.astimezone(COMMUNITY_TIMEZONE)
-    return datetime.combine(local.date(), time.min, COMMUNITY_TIMEZONE)
+    return datetime.combine(local.date(), time.min, COMMUNITY_TIMEZONE).astimezone(UTC)
 
 
 def award_key(reason: PointsReason, source_type: str, source_id: int) -> str:
     return f"award:{reason.value}:{source_type}:{source_id}"
 
 
-async def _earned_today(account_id: int, reason: PointsReason, now: datetime) -> int:
-    since = start_of_community_day(now)
-    total = (
-        await Entry.filter(account_id=account_id, reason=reason, created_at__gte=since)
-        .annotate(total=Sum("amount"))
-        .values_list("total", flat=True)
+async def _earned_today(wallet_id: int, reason: PointsReason) -> int:
+    row = await fetch_one(
+        "SELECT COALESCE(SUM(amount), 0) AS total FROM points_entry "
+        "WHERE account_id = ? AND reason = ? AND created_at >= ?",
+        wallet_id,
+        reason.value,
+        start_of_community_day(clock.now()),
     )
-    return int(total[0] or 0) if total else 0
-
-
-async def _lock(account: Account) -> None:
-    """Hold the wallet's row lock until commit, serialising awards to one user."""
-    await Account.filter(id=account.id).select_for_update().only("id").first()
+    return 0 if row is None else int(row["total"])
 
 
 async def award(
@@ -114,31 +113,41 @@ async def award(
 
     The community's rule decides the amount (unless points is given, as for events) and
     its daily cap clips it. A source is awarded at most once, however often this is called.
+    Runs in a savepoint of the caller's transaction, or in its own when there is none.
     """
     key = award_key(reason, source_type, source_id)
-    if await Transfer.filter(idempotency_key=key).exists():
-        return 0
+    async with in_transaction():
+        pool = await pool_of(community_id=community_id)
+        wallet = await wallet_of(user_id=user_id, community_id=community_id)
+        # Checked under the wallet lock: a racing award for the same source or the same
+        # cap waits here and then sees what the first one committed.
+        await lock_wallet(user_id=user_id)
+        if await Transfer.filter(idempotency_key=key).exists():
+            return 0
+        amount = await _amount_to_give(community_id, reason, points, wallet.id)
+        if amount <= 0:
+            return 0
+        await post(
+            Posting(
+                debit=AccountRef.pool(pool.id),
+                credit=AccountRef.wallet(user_id),
+                amount=amount,
+                reason=reason,
+                memo=memo,
+                actor_id=actor_id,
+                source_type=source_type,
+                source_id=source_id,
+                idempotency_key=key,
+            )
+        )
+        return amount
+
+
+async def _amount_to_give(
+    community_id: int, reason: PointsReason, points: int | None, wallet_id: int
+) -> int:
     rule = await rule_for(community_id=community_id, reason=reason)
     amount = rule.points if points is None else points
-    wallet = await wallet_of(user_id=user_id, community_id=community_id)
-    await _lock(wallet)
-    if rule.daily_cap is not None:
-        earned = await _earned_today(wallet.id, reason, datetime.now(COMMUNITY_TIMEZONE))
-        amount = min(amount, rule.daily_cap - earned)
-    if amount <= 0:
-        return 0
-    pool = await pool_of(community_id=community_id)
-    await post(
-        Posting(
-            debit_account_id=pool.id,
-            credit_account_id=wallet.id,
-            amount=amount,
-            reason=reason,
-            memo=memo,
-            actor_id=actor_id,
-            source_type=source_type,
-            source_id=source_id,
-            idempotency_key=key,
-        )
-    )
-    return amount
+    if rule.daily_cap is None:
+        return amount
+    return min(amount, rule.daily_cap - await _earned_today(wallet_id, reason))

@@ -2,8 +2,13 @@
 
 Every movement is one Transfer that debits one account and credits another, plus one Entry
 per side carrying the balance it left. Balances are cached on the account rows and updated
-in the same statement that checks them, so a wallet can never go below zero, and the
-database refuses it too (a CHECK constraint or trigger from the migrations).
+in the same statement that checks them, so a wallet or merchant account never goes below
+zero, and the database refuses it too (a CHECK constraint or trigger from the migrations).
+Corrections are new transfers; nothing here edits or deletes a transfer or an entry.
+
+Lock order, the same in every unit of work so none can deadlock another: the community row
+(only while opening its pool), a voucher, an offer, wallets, merchant accounts, the pool.
+`post` moves balances in that order whichever side is debited.
 """
 
 from __future__ import annotations
@@ -11,21 +16,51 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from models import outbox
 from models.enums import AccountKind, PointsReason
-from models.errors import AlreadyExists, InsufficientPoints, InvalidInput
+from models.errors import AlreadyExists, InsufficientPoints, InvalidInput, NotFound
 from models.ledger import Account, Entry, Transfer
-from models.sql import fetch, fetch_one
+from models.sql import fetch, fetch_one, is_postgres
+
+_LOCK_RANK = {AccountKind.WALLET: 0, AccountKind.MERCHANT: 1, AccountKind.POOL: 2}
+_KEY_COLUMN = {AccountKind.WALLET: "user_id", AccountKind.MERCHANT: "merchant_id"}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """An account named by what it belongs to, so it can be moved without reading it first."""
+
+    kind: AccountKind
+    owner_id: int
+
+    @classmethod
+    def wallet(cls, user_id: int) -> AccountRef:
+        return cls(AccountKind.WALLET, user_id)
+
+    @classmethod
+    def merchant(cls, merchant_id: int) -> AccountRef:
+        return cls(AccountKind.MERCHANT, merchant_id)
+
+    @classmethod
+    def pool(cls, account_id: int) -> AccountRef:
+        return cls(AccountKind.POOL, account_id)
+
+    @property
+    def column(self) -> str:
+        return _KEY_COLUMN.get(self.kind, "id")
+
+    def lock_rank(self) -> tuple[int, int]:
+        return _LOCK_RANK[self.kind], self.owner_id
 
 
 @dataclass(frozen=True, slots=True)
 class Posting:
     """A transfer to make: what moves, why, and what caused it."""
 
-    debit_account_id: int
-    credit_account_id: int
+    debit: AccountRef
+    credit: AccountRef
     amount: int
     reason: PointsReason
     memo: str | None = None
@@ -36,10 +71,10 @@ class Posting:
 
     def fingerprint(self) -> str:
         parts = (
-            self.debit_account_id,
-            self.credit_account_id,
+            self.debit,
+            self.credit,
             self.amount,
-            self.reason,
+            self.reason.value,
             self.memo,
             self.source_type,
             self.source_id,
@@ -50,58 +85,104 @@ class Posting:
 @dataclass(frozen=True, slots=True)
 class Posted:
     transfer: Transfer
-    entries: dict[int, Entry]
+    entries: list[Entry]
     replayed: bool = False
 
     def entry_for(self, account_id: int) -> Entry:
-        return self.entries[account_id]
+        return next(e for e in self.entries if e.account_id == account_id)
+
+    def debit_entry(self) -> Entry:
+        return next(e for e in self.entries if e.amount < 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Moved:
+    ref: AccountRef
+    account_id: int
+    delta: int
+    balance: int
 
 
 async def wallet_of(*, user_id: int, community_id: int) -> Account:
-    """The user's wallet, opened on first use."""
+    """The user's wallet, opened on first use (safe when two requests open it at once)."""
     account = await Account.get_or_none(user_id=user_id)
     if account is not None:
         return account
-    try:
-        return await Account.create(
-            community_id=community_id, kind=AccountKind.WALLET, user_id=user_id
-        )
-    except IntegrityError:
-        return await Account.get(user_id=user_id)
+    await fetch(
+        "INSERT INTO account (community_id, kind, user_id, balance) VALUES (?, ?, ?, 0) "
+        "ON CONFLICT (user_id) DO NOTHING",
+        community_id,
+        AccountKind.WALLET.value,
+        user_id,
+    )
+    return await Account.get(user_id=user_id)
 
 
 async def merchant_account_of(*, merchant_id: int, community_id: int) -> Account:
-    """The merchant's account, opened on first use."""
+    """The merchant's account, opened on first use (safe when two requests open it at once)."""
     account = await Account.get_or_none(merchant_id=merchant_id)
     if account is not None:
         return account
-    try:
-        return await Account.create(
-            community_id=community_id, kind=AccountKind.MERCHANT, merchant_id=merchant_id
-        )
-    except IntegrityError:
-        return await Account.get(merchant_id=merchant_id)
+    await fetch(
+        "INSERT INTO account (community_id, kind, merchant_id, balance) VALUES (?, ?, ?, 0) "
+        "ON CONFLICT (merchant_id) DO NOTHING",
+        community_id,
+        AccountKind.MERCHANT.value,
+        merchant_id,
+    )
+    return await Account.get(merchant_id=merchant_id)
 
 
 async def pool_of(*, community_id: int) -> Account:
-    """The community's reward pool, which issues points and takes back expired ones."""
-    account = await Account.filter(community_id=community_id, kind=AccountKind.POOL).first()
-    if account is not None:
-        return account
-    return await Account.create(community_id=community_id, kind=AccountKind.POOL)
+    """The community's reward pool, which issues points; opened on first use.
+
+    Call it before locking any wallet: opening locks the community row, which comes first
+    in the lock order.
+    """
+    pool = await _find_pool(community_id)
+    if pool is not None:
+        return pool
+    async with in_transaction():
+        # No unique index can say "one pool per community": the community row lock does.
+        if is_postgres():
+            await fetch("SELECT id FROM community WHERE id = ? FOR UPDATE", community_id)
+        pool = await _find_pool(community_id)
+        if pool is None:
+            pool = await Account.create(community_id=community_id, kind=AccountKind.POOL)
+        return pool
 
 
-async def _move(account_id: int, delta: int) -> tuple[int, int | None] | None:
-    """Apply delta to one balance: (new balance, wallet owner), or None where it would take a
-    balance that must stay positive below zero."""
+async def _find_pool(community_id: int) -> Account | None:
+    return (
+        await Account.filter(community_id=community_id, kind=AccountKind.POOL)
+        .order_by("id")
+        .first()
+    )
+
+
+async def lock_wallet(*, user_id: int) -> None:
+    """Hold the wallet row until commit, serialising this user's transfers.
+
+    SQLite needs nothing: Tortoise runs its transactions one at a time.
+    """
+    if is_postgres():
+        await fetch("SELECT id FROM account WHERE user_id = ? FOR UPDATE", user_id)
+
+
+async def _move(ref: AccountRef, delta: int) -> _Moved | None:
+    """Apply delta to one balance, or None where that would take a wallet or merchant
+    account below zero (or the account does not exist)."""
     row = await fetch_one(
-        "UPDATE account SET balance = balance + ? "
-        "WHERE id = ? AND (kind = 'POOL' OR balance + ? >= 0) RETURNING balance, user_id",
+        f"UPDATE account SET balance = balance + ? WHERE {ref.column} = ? AND kind = ? "
+        "AND (kind = 'POOL' OR balance + ? >= 0) RETURNING id, balance",
         delta,
-        account_id,
+        ref.owner_id,
+        ref.kind.value,
         delta,
     )
-    return None if row is None else (int(row["balance"]), row["user_id"])
+    if row is None:
+        return None
+    return _Moved(ref, int(row["id"]), delta, int(row["balance"]))
 
 
 async def replay(posting: Posting) -> Posted | None:
@@ -116,36 +197,27 @@ async def replay(posting: Posting) -> Posted | None:
             "This idempotency key was already used for a different transfer.",
             field="idempotencyKey",
         )
-    entries = await Entry.filter(transfer_id=existing.id)
-    return Posted(existing, {e.account_id: e for e in entries}, replayed=True)
+    entries = await Entry.filter(transfer_id=existing.id).order_by("id")
+    return Posted(existing, list(entries), replayed=True)
 
 
 async def post(posting: Posting) -> Posted:
     """Make one transfer; call inside a transaction, which any error must roll back.
 
-    Balances are updated in ascending account order, so two transfers between the same
-    accounts never deadlock. A repeated idempotency key returns the first transfer.
+    A repeated idempotency key returns the first transfer; two calls with one key at the
+    same moment make one of them fail on the unique key, and its caller replays.
     """
     if posting.amount <= 0:
         raise InvalidInput("The amount must be positive.", field="amount")
-    if posting.debit_account_id == posting.credit_account_id:
+    if posting.debit == posting.credit:
         raise InvalidInput("A transfer needs two different accounts.")
     previous = await replay(posting)
     if previous is not None:
         return previous
-    deltas = {posting.debit_account_id: -posting.amount, posting.credit_account_id: posting.amount}
-    balances: dict[int, int] = {}
-    owners: dict[int, int] = {}
-    for account_id in sorted(deltas):
-        moved = await _move(account_id, deltas[account_id])
-        if moved is None:
-            raise InsufficientPoints()
-        balances[account_id], owner = moved
-        if owner is not None:
-            owners[account_id] = int(owner)
+    moved = await _move_both(posting)
     transfer = await Transfer.create(
-        debit_account_id=posting.debit_account_id,
-        credit_account_id=posting.credit_account_id,
+        debit_account_id=next(m.account_id for m in moved if m.ref == posting.debit),
+        credit_account_id=next(m.account_id for m in moved if m.ref == posting.credit),
         amount=posting.amount,
         reason=posting.reason,
         memo=posting.memo,
@@ -155,28 +227,39 @@ async def post(posting: Posting) -> Posted:
         idempotency_key=posting.idempotency_key,
         fingerprint=posting.fingerprint() if posting.idempotency_key else None,
     )
-    entries = await _insert_entries(transfer, posting, deltas, balances)
-    for entry in entries:
-        if entry.account_id in owners:
-            outbox.points_changed(user_id=owners[entry.account_id], entry_id=entry.id)
-    return Posted(transfer, {e.account_id: e for e in entries})
+    entries = await _insert_entries(transfer, posting, moved)
+    for entry, side in zip(entries, moved, strict=True):
+        if side.ref.kind is AccountKind.WALLET:
+            outbox.points_changed(user_id=side.ref.owner_id, entry_id=entry.id)
+    return Posted(transfer, entries)
 
 
-async def _insert_entries(
-    transfer: Transfer, posting: Posting, deltas: dict[int, int], balances: dict[int, int]
-) -> list[Entry]:
+async def _move_both(posting: Posting) -> list[_Moved]:
+    deltas = {posting.debit: -posting.amount, posting.credit: posting.amount}
+    moved: list[_Moved] = []
+    for ref in sorted(deltas, key=AccountRef.lock_rank):
+        side = await _move(ref, deltas[ref])
+        if side is None and deltas[ref] < 0:
+            raise InsufficientPoints()
+        if side is None:
+            raise NotFound("No such account.")
+        moved.append(side)
+    return moved
+
+
+async def _insert_entries(transfer: Transfer, posting: Posting, moved: list[_Moved]) -> list[Entry]:
     """Both sides in one statement, with their ids (the ORM's bulk insert returns none)."""
     entries = [
         Entry(
-            account_id=account_id,
+            account_id=side.account_id,
             transfer_id=transfer.id,
-            amount=delta,
-            balance_after=balances[account_id],
+            amount=side.delta,
+            balance_after=side.balance,
             reason=posting.reason,
             memo=posting.memo,
             created_at=transfer.created_at,
         )
-        for account_id, delta in deltas.items()
+        for side in moved
     ]
     rows = await fetch(
         "INSERT INTO points_entry "
@@ -204,5 +287,5 @@ async def _insert_entries(
 
 async def balance_of(*, user_id: int) -> int:
     """The user's balance, read from the cached column: O(1)."""
-    row = await Account.filter(user_id=user_id).values_list("balance", flat=True)
-    return int(row[0]) if row else 0
+    row = await fetch_one("SELECT balance FROM account WHERE user_id = ?", user_id)
+    return 0 if row is None else int(row["balance"])

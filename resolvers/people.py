@@ -42,6 +42,8 @@ async def register(
 
 
 async def login(scope: RequestScope, *, phone: str, password: str) -> Session:
+    await scope.limit("login-address", scope.client_address)
+    await scope.limit("login-phone", identity.normalise_phone(phone))
     user = await identity.authenticate(phone=phone, password=password)
     return await _session_for(scope, user)
 

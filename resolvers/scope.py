@@ -8,7 +8,7 @@ from pathlib import Path
 
 from community.people import load_actor
 from models.actor import Actor
-from models.errors import NotAuthenticated
+from models.errors import NotAuthenticated, RateLimited
 from models.outbox import Change
 from resolvers.loaders import Loaders
 
@@ -23,6 +23,13 @@ def _no_tokens(user_id: int) -> str:
     raise RuntimeError("This scope cannot issue tokens.")
 
 
+async def _no_limits(kind: str, key: str) -> bool:
+    return True
+
+
+Limiter = Callable[[str, str], Awaitable[bool]]
+
+
 @dataclass(slots=True)
 class RequestScope:
     viewer_id: int | None
@@ -32,6 +39,8 @@ class RequestScope:
     refresh_token_days: int = 30
     publish: Publisher = _publish_nowhere
     issue_access_token: Callable[[int], str] = _no_tokens
+    allow: Limiter = _no_limits
+    client_address: str = "-"
     loaders: Loaders = field(default_factory=Loaders)
     _viewer: Actor | None = None
     _viewer_loaded: bool = False
@@ -49,9 +58,19 @@ class RequestScope:
             raise NotAuthenticated()
         return actor
 
+    async def limit(self, kind: str, key: str) -> None:
+        """Count one attempt of this kind for this key; RateLimited when over the limit."""
+        if not await self.allow(kind, key):
+            raise RateLimited()
+
     def become(self, user_id: int) -> None:
         """After logging in, the rest of the operation sees the new session's user."""
         self.viewer_id = user_id
+        self._viewer_loaded = False
+
+    def refresh(self) -> None:
+        """Forget cached rows and roles: the next event of a subscription reads them anew."""
+        self.loaders = Loaders()
         self._viewer_loaded = False
 
     def new_operation(self) -> RequestScope:
@@ -64,4 +83,6 @@ class RequestScope:
             refresh_token_days=self.refresh_token_days,
             publish=self.publish,
             issue_access_token=self.issue_access_token,
+            allow=self.allow,
+            client_address=self.client_address,
         )

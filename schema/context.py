@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,9 @@ import strawberry
 from strawberry.types.info import Info as StrawberryInfo
 
 from resolvers.scope import RequestScope
+
+# Set by the gateway for each request; read wherever a log line or error names the request.
+request_id: ContextVar[str] = ContextVar("gridpoints_request_id", default="-")
 
 
 def _no_tokens(token: str) -> int | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from models.errors import DomainError
+from schema.limits import check_limits
 
 
 class DomainErrorCodes(SchemaExtension):
@@ -21,3 +23,38 @@ class DomainErrorCodes(SchemaExtension):
         for error in result.errors:
             if isinstance(error, GraphQLError) and isinstance(error.original_error, DomainError):
                 error.extensions = {**(error.extensions or {}), "code": error.original_error.code}
+
+
+SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+class OperationLimits(SchemaExtension):
+    """Refuse over-deep, over-aliased, over-costly or over-paged operations before execution.
+
+    Runs after the (cached) validation: listed after ValidationCache, its pre-validation step
+    sees the validation's result and adds its own errors, so execution never starts.
+    """
+
+    hide_suggestions = False
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        errors = context.pre_execution_errors
+        if errors:
+            if self.hide_suggestions:
+                for error in errors:
+                    error.message = SUGGESTION.sub("", error.message)
+        elif context.graphql_document is not None:
+            found = check_limits(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+            if found:
+                context.pre_execution_errors = found
+        yield
+
+
+class ProductionOperationLimits(OperationLimits):
+    hide_suggestions = True

@@ -25,10 +25,13 @@ async def mutate(
     Not-logged-in and forbidden propagate as GraphQL errors; changes the domain recorded
     are published only once the action has succeeded.
     """
+    scope = info.context.scope
     with outbox.collecting() as changes:
         try:
+            if scope.viewer_id is not None:
+                await scope.limit("mutations", str(scope.viewer_id))
             result = await action()
         except UserFacingError as error:
             return payload(errors=[UserError.of(error)], **dict.fromkeys(fields))
-    await info.context.scope.publish(changes)
+    await scope.publish(changes)
     return payload(errors=[], **{name: wrap(result) for name, wrap in fields.items()})

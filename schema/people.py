@@ -6,12 +6,14 @@ import strawberry
 
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
+from resolvers import market
 from resolvers import people as resolve
-from resolvers.ids import global_id
-from schema.base import Node
+from resolvers.ids import decode_cursor, global_id
+from schema.base import Connection, Node
 from schema.context import Info
-from schema.enums import Role
+from schema.enums import Role, VoucherStatus
 from schema.errors import UserError
+from schema.market import MerchantType, PointsEntryType, VoucherType
 
 
 @strawberry.type(name="User")
@@ -40,6 +42,39 @@ class UserType(Node):
             return None
         grid = await info.context.scope.loaders.micro_grid.load(self.row.home_grid_id)
         return MicroGridType.of(grid) if grid else None
+
+    @strawberry.field(description="The viewer's own balance; null on other users.")
+    async def points_balance(self, info: Info) -> int | None:
+        return await market.points_balance(info.context.scope, self.row)
+
+    @strawberry.field
+    async def points_history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PointsEntryType] | None:
+        page = await market.points_history(info.context.scope, self.row, first=first, after=after)
+        if page is None:
+            return None
+        return Connection.of(page, PointsEntryType.of, after=decode_cursor(after))
+
+    @strawberry.field
+    async def vouchers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: VoucherStatus | None = None,
+    ) -> Connection[VoucherType] | None:
+        page = await market.user_vouchers(
+            info.context.scope, self.row, status=status, first=first, after=after
+        )
+        if page is None:
+            return None
+        return Connection.of(page, VoucherType.of, after=decode_cursor(after))
+
+    @strawberry.field
+    async def merchants(self, info: Info) -> list[MerchantType]:
+        rows = await market.user_merchants(info.context.scope, self.row)
+        return [MerchantType.of(row) for row in rows]
 
     @strawberry.field(description="The micro-grids a grid member or grid worker looks after.")
     async def assigned_grids(self, info: Info) -> list[MicroGridType]:

@@ -9,31 +9,48 @@ from typing import Any
 import strawberry
 from strawberry.extensions import (
     DisableIntrospection,
-    MaskErrors,
+    MaxTokensLimiter,
     ParserCache,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.tools import merge_types
 from tortoise.models import Model
 
+from models.civic import Event, EventSignup, Notice, Report, Suggestion
 from models.grid import Community, Courtyard, MicroGrid
+from models.ledger import Entry
+from models.market import Merchant, Offer, Voucher
 from models.people import User
 from resolvers import node as nodes
 from schema.base import Node
+from schema.civic import EventSignupType, EventType, NoticeType, ReportType, SuggestionType
+from schema.civic_ops import CivicMutation, CivicQuery
 from schema.context import Info
-from schema.errors import is_expected
-from schema.extensions import DomainErrorCodes
+from schema.extensions import DomainErrorCodes, OperationLimits, ProductionOperationLimits
+from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
+from schema.market_ops import MarketMutation, MarketQuery
+from schema.masking import MaskUnexpectedErrors
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
+from schema.subscriptions import Subscription
 
 CACHED_DOCUMENTS = 1000
+MAX_TOKENS = 2000
 
 NODE_TYPES: dict[type[Model], Callable[[Any], Node]] = {
     User: UserType.of,
     Community: CommunityType.of,
     Courtyard: CourtyardType.of,
     MicroGrid: MicroGridType.of,
+    Report: ReportType.of,
+    Event: EventType.of,
+    EventSignup: EventSignupType.of,
+    Suggestion: SuggestionType.of,
+    Notice: NoticeType.of,
+    Entry: PointsEntryType.of,
+    Merchant: MerchantType.of,
+    Offer: OfferType.of,
+    Voucher: VoucherType.of,
 }
 
 
@@ -45,12 +62,8 @@ class NodeQuery:
         return NODE_TYPES[type(row)](row) if row is not None else None
 
 
-Query = merge_types("Query", (NodeQuery, PeopleQuery))
-Mutation = merge_types("Mutation", (PeopleMutation,))
-
-
-def _mask_unexpected() -> SchemaExtension:
-    return MaskErrors(should_mask_error=lambda error: not is_expected(error))
+Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
+Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
 
 
 @cache
@@ -59,9 +72,13 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+        ProductionOperationLimits if production else OperationLimits,
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         DomainErrorCodes,
-        _mask_unexpected,
+        MaskUnexpectedErrors,
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )

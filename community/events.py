@@ -1,0 +1,252 @@
+"""Community events: organising, signing up with a waitlist, cancelling, checking in.
+
+Seats are counted on the event row (confirmed_count, which the database keeps within
+capacity). Every change to an event's signups locks the event row first, so a seat freed by a
+cancellation always goes to the first person waiting and never to a newcomer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from community.media import required_text
+from marketplace.earning import award
+from models.actor import Actor
+from models.civic import Event, EventSignup
+from models.enums import MerchantStatus, PointsReason, Role, SignupStatus
+from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from models.market import Merchant
+from models.paging import Page, keyset_page
+
+MAX_TITLE_LENGTH = 100
+MAX_LOCATION_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 5000
+MAX_CAPACITY = 10_000
+MAX_POINTS_REWARD = 1000
+SEATED = (SignupStatus.CONFIRMED, SignupStatus.ATTENDED)
+ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED)
+
+
+@dataclass(frozen=True, slots=True)
+class SignupCounts:
+    confirmed: int = 0  # seats taken: confirmed and attended
+    waitlisted: int = 0
+
+
+async def may_organize(actor: Actor) -> bool:
+    """Admins, grid workers, and the owner or an operator of an active merchant."""
+    if actor.is_admin or actor.has(Role.GRID_WORKER):
+        return True
+    return await Merchant.filter(
+        Q(owner_id=actor.user_id) | Q(operators__user_id=actor.user_id),
+        community_id=actor.community_id,
+        status=MerchantStatus.ACTIVE,
+    ).exists()
+
+
+def _moment(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None:
+        raise InvalidInput("Give the time with its time zone.", field=field)
+    return value
+
+
+def _checked_numbers(capacity: int, points_reward: int) -> None:
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(f"Capacity must be between 1 and {MAX_CAPACITY}.", field="capacity")
+    if not 0 <= points_reward <= MAX_POINTS_REWARD:
+        raise InvalidInput(
+            f"Points must be between 0 and {MAX_POINTS_REWARD}.", field="pointsReward"
+        )
+
+
+async def create_event(
+    *,
+    actor: Actor,
+    title: str,
+    description: str,
+    location: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    points_reward: int,
+) -> Event:
+    """Announce an event (admins, grid workers, operators of an active merchant)."""
+    if not await may_organize(actor):
+        raise Forbidden()
+    name = required_text(title, field="title", max_length=MAX_TITLE_LENGTH)
+    place = required_text(location, field="location", max_length=MAX_LOCATION_LENGTH)
+    about = description.strip()
+    if len(about) > MAX_DESCRIPTION_LENGTH:
+        raise InvalidInput(f"At most {MAX_DESCRIPTION_LENGTH} characters.", field="description")
+    if _moment(ends_at, "endsAt") <= _moment(starts_at, "startsAt"):
+        raise InvalidInput("An event must end after it starts.", field="endsAt")
+    _checked_numbers(capacity, points_reward)
+    return await Event.create(
+        community_id=actor.community_id,
+        organizer_id=actor.user_id,
+        title=name,
+        description=about,
+        location=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        points_reward=points_reward,
+    )
+
+
+async def _locked_event(actor: Actor, event_id: int) -> Event:
+    """The event of the actor's community, its row locked until commit (PostgreSQL)."""
+    event = (
+        await Event.filter(id=event_id, community_id=actor.community_id).select_for_update().first()
+    )
+    if event is None:
+        raise NotFound("No such event.", field="eventId")
+    return event
+
+
+async def _take_seat(event_id: int) -> bool:
+    """One seat, only while one is left: the conditional update is the seat count's guard."""
+    taken = await Event.filter(id=event_id, confirmed_count__lt=F("capacity")).update(
+        confirmed_count=F("confirmed_count") + 1
+    )
+    return taken == 1
+
+
+async def _join(event: Event, actor: Actor, cancelled: EventSignup | None) -> EventSignup:
+    """A new signup, or a cancelled one re-activated at the back of the queue."""
+    now = datetime.now(UTC)
+    if event.ends_at <= now:
+        raise InvalidTransition("This event has ended.")
+    status = SignupStatus.CONFIRMED if await _take_seat(event.id) else SignupStatus.WAITLISTED
+    if cancelled is None:
+        return await EventSignup.create(
+            event_id=event.id, user_id=actor.user_id, status=status, created_at=now
+        )
+    await EventSignup.filter(id=cancelled.id).update(status=status, created_at=now)
+    await cancelled.refresh_from_db()
+    return cancelled
+
+
+async def sign_up(*, actor: Actor, event_id: int) -> EventSignup:
+    """Take a seat while any is left, else join the waitlist; signing up again is harmless."""
+    try:
+        async with in_transaction():
+            event = await _locked_event(actor, event_id)
+            signup = await EventSignup.get_or_none(event_id=event.id, user_id=actor.user_id)
+            if signup is not None and signup.status in ACTIVE_SIGNUP:
+                return signup
+            return await _join(event, actor, signup)
+    except IntegrityError:
+        # The same user signing up twice at once: the other call's signup is the one.
+        existing = await EventSignup.get_or_none(event_id=event_id, user_id=actor.user_id)
+        if existing is None:
+            raise
+        return existing
+
+
+async def _hand_on_seat(event_id: int) -> None:
+    """Give a freed seat to the first person waiting, or put it back."""
+    waiting = (
+        await EventSignup.filter(event_id=event_id, status=SignupStatus.WAITLISTED)
+        .order_by("created_at", "id")
+        .first()
+    )
+    if waiting is not None:
+        await EventSignup.filter(id=waiting.id).update(status=SignupStatus.CONFIRMED)
+        return
+    await Event.filter(id=event_id).update(confirmed_count=F("confirmed_count") - 1)
+
+
+async def cancel_signup(*, actor: Actor, event_id: int) -> EventSignup:
+    """Leave an event or its waitlist; a freed seat goes to the first person waiting."""
+    async with in_transaction():
+        event = await _locked_event(actor, event_id)
+        signup = await EventSignup.get_or_none(event_id=event.id, user_id=actor.user_id)
+        if signup is None:
+            raise NotFound("You have not signed up for this event.", field="eventId")
+        if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED):
+            raise InvalidTransition("Only a confirmed or waitlisted signup can be cancelled.")
+        await EventSignup.filter(id=signup.id).update(status=SignupStatus.CANCELLED)
+        if signup.status is SignupStatus.CONFIRMED:
+            await _hand_on_seat(event.id)
+        await signup.refresh_from_db()
+    return signup
+
+
+async def check_in(*, actor: Actor, event_id: int, user_id: int) -> EventSignup:
+    """Mark a confirmed attendee present (organizer or admin) and award the event's points."""
+    async with in_transaction():
+        event = await _locked_event(actor, event_id)
+        if not (actor.is_admin or event.organizer_id == actor.user_id):
+            raise Forbidden()
+        signup = await EventSignup.get_or_none(event_id=event.id, user_id=user_id)
+        if signup is None:
+            raise NotFound("This person has not signed up.", field="userId")
+        checked_in = await EventSignup.filter(id=signup.id, status=SignupStatus.CONFIRMED).update(
+            status=SignupStatus.ATTENDED
+        )
+        if checked_in != 1:
+            raise InvalidTransition("Only a confirmed signup can be checked in.")
+        await award(
+            community_id=event.community_id,
+            user_id=user_id,
+            reason=PointsReason.EVENT_ATTENDED,
+            source_type="event_signup",
+            source_id=signup.id,
+            points=event.points_reward,
+            actor_id=actor.user_id,
+            memo=f"Attended {event.title}"[:200],
+        )
+        await signup.refresh_from_db()
+    return signup
+
+
+async def get_event(*, actor: Actor, event_id: int) -> Event:
+    """One event of the actor's community, else NotFound."""
+    event = await Event.get_or_none(id=event_id, community_id=actor.community_id)
+    if event is None:
+        raise NotFound("No such event.", field="eventId")
+    return event
+
+
+async def list_events(
+    *, actor: Actor, first: int | None = None, after: int | None = None
+) -> Page[Event]:
+    """The community's events, newest first."""
+    query = Event.filter(community_id=actor.community_id)
+    return await keyset_page(query, first=first, after=after, newest_first=True)
+
+
+async def counts_for(event_ids: list[int]) -> dict[int, SignupCounts]:
+    """Seats taken and people waiting per event, in one statement."""
+    if not event_ids:
+        return {}
+    rows = (
+        await EventSignup.filter(
+            event_id__in=event_ids, status__in=(*SEATED, SignupStatus.WAITLISTED)
+        )
+        .annotate(n=Count("id"))
+        .group_by("event_id", "status")
+        .values("event_id", "status", "n")
+    )
+    seated: Counter[int] = Counter()
+    waiting: Counter[int] = Counter()
+    for row in rows:
+        tally = waiting if row["status"] == SignupStatus.WAITLISTED else seated
+        tally[int(row["event_id"])] += int(row["n"])
+    return {event_id: SignupCounts(seated[event_id], waiting[event_id]) for event_id in event_ids}
+
+
+async def viewer_signups(user_id: int, event_ids: list[int]) -> dict[int, EventSignup]:
+    """The viewer's own signup per event, where there is one, in one statement."""
+    if not event_ids:
+        return {}
+    signups = await EventSignup.filter(user_id=user_id, event_id__in=event_ids)
+    return {signup.event_id: signup for signup in signups}

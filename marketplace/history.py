@@ -1,0 +1,17 @@
+"""A user's points history: the entries of their wallet, newest first."""
+
+from __future__ import annotations
+
+from models.ledger import Entry
+from models.paging import Page, keyset_page
+
+
+async def points_history(*, user_id: int, first: int | None, after: int | None) -> Page[Entry]:
+    """The user's wallet entries, newest first (an empty page before their first points)."""
+    query = Entry.filter(account__user_id=user_id)
+    return await keyset_page(query, first=first, after=after, newest_first=True)
+
+
+async def own_entry(*, user_id: int, entry_id: int) -> Entry | None:
+    """One entry of the user's own wallet, or None."""
+    return await Entry.get_or_none(id=entry_id, account__user_id=user_id)

@@ -1,0 +1,348 @@
+"""Resolvers for civic work: reports, events, suggestions, notices, service levels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from community import (
+    events,
+    notices,
+    report_queries,
+    report_workflow,
+    reports,
+    service_levels,
+    suggestions,
+)
+from community.events import SignupCounts
+from community.media import MAX_PHOTO_BYTES, MAX_PHOTOS
+from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Suggestion
+from models.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
+from models.errors import InvalidInput, NotFound
+from models.paging import Page
+from resolvers.ids import decode_cursor, decode_id
+from resolvers.node import fetches
+from resolvers.scope import RequestScope
+
+
+async def read_photos(uploads: Sequence[Any] | None) -> list[bytes]:
+    """The uploaded bytes, reading at most one byte past the limit so a huge file costs little."""
+    if not uploads:
+        return []
+    if len(uploads) > MAX_PHOTOS:
+        raise InvalidInput(f"At most {MAX_PHOTOS} photos.", field="photos")
+    # Starlette's UploadFile: the spec's multipart files, spooled to disk by the parser
+    return [bytes(await upload.read(MAX_PHOTO_BYTES + 1)) for upload in uploads]
+
+
+# ---------------------------------------------------------------- reports
+
+
+async def submit_report(
+    scope: RequestScope,
+    *,
+    category: ReportCategory,
+    description: str,
+    micro_grid_id: str | None,
+    latitude: float | None,
+    longitude: float | None,
+    address: str | None,
+    photos: Sequence[Any] | None,
+) -> Report:
+    actor = await scope.require_viewer()
+    grid = decode_id(micro_grid_id, "MicroGrid", field="microGridId") if micro_grid_id else None
+    return await reports.submit_report(
+        actor=actor,
+        category=category,
+        description=description,
+        micro_grid_id=grid,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        photos=await read_photos(photos),
+        media_dir=scope.media_dir,
+    )
+
+
+def _report_id(report_id: str) -> int:
+    return decode_id(report_id, "Report", field="reportId")
+
+
+async def accept_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.accept_report(
+        actor=actor, report_id=_report_id(report_id), note=note
+    )
+
+
+async def dispatch_report(
+    scope: RequestScope, *, report_id: str, assignee_id: str, note: str | None
+) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.dispatch_report(
+        actor=actor,
+        report_id=_report_id(report_id),
+        assignee_id=decode_id(assignee_id, "User", field="assigneeId"),
+        note=note,
+    )
+
+
+async def resolve_report(
+    scope: RequestScope, *, report_id: str, note: str | None, photos: Sequence[Any] | None
+) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.resolve_report(
+        actor=actor,
+        report_id=_report_id(report_id),
+        note=note,
+        photos=await read_photos(photos),
+        media_dir=scope.media_dir,
+    )
+
+
+async def verify_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.verify_report(
+        actor=actor, report_id=_report_id(report_id), note=note
+    )
+
+
+async def reject_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.reject_report(
+        actor=actor, report_id=_report_id(report_id), note=note
+    )
+
+
+async def escalate_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.escalate_report(
+        actor=actor, report_id=_report_id(report_id), note=note
+    )
+
+
+async def list_reports(
+    scope: RequestScope, *, status: ReportStatus | None, first: int | None, after: str | None
+) -> Page[Report]:
+    actor = await scope.require_viewer()
+    return await report_queries.list_reports(
+        actor=actor, status=status, first=first, after=decode_cursor(after)
+    )
+
+
+async def visible_report(scope: RequestScope, report_id: int) -> Report | None:
+    """The report if the viewer may see it (a subscription re-checks on every event)."""
+    actor = await scope.viewer()
+    if actor is None:
+        return None
+    try:
+        return await report_queries.get_report(actor=actor, report_id=report_id)
+    except NotFound:
+        return None
+
+
+fetches("Report")(visible_report)
+
+
+async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
+    async def load(ids: Sequence[int]) -> list[list[ReportEvent]]:
+        found = await report_queries.timelines_for(list(ids))
+        return [found[i] for i in ids]
+
+    loader: DataLoader[int, list[ReportEvent]] = scope.loaders.named(
+        "timeline", lambda: DataLoader(load_fn=load)
+    )
+    return await loader.load(report_id)
+
+
+def is_overdue(report: Report) -> bool:
+    return service_levels.is_overdue(report, datetime.now(UTC))
+
+
+async def set_service_level(
+    scope: RequestScope, *, category: ReportCategory, hours: float
+) -> dict[ReportCategory, float]:
+    actor = await scope.require_viewer()
+    return await service_levels.set_service_level(actor=actor, category=category, hours=hours)
+
+
+async def service_level_hours(scope: RequestScope) -> dict[ReportCategory, float]:
+    actor = await scope.require_viewer()
+    return await service_levels.service_levels(community_id=actor.community_id)
+
+
+# ---------------------------------------------------------------- events
+
+
+async def create_event(
+    scope: RequestScope,
+    *,
+    title: str,
+    description: str,
+    location: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    points_reward: int,
+) -> Event:
+    actor = await scope.require_viewer()
+    return await events.create_event(
+        actor=actor,
+        title=title,
+        description=description,
+        location=location,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        points_reward=points_reward,
+    )
+
+
+def _event_id(event_id: str) -> int:
+    return decode_id(event_id, "Event", field="eventId")
+
+
+async def sign_up(scope: RequestScope, *, event_id: str) -> EventSignup:
+    actor = await scope.require_viewer()
+    return await events.sign_up(actor=actor, event_id=_event_id(event_id))
+
+
+async def cancel_signup(scope: RequestScope, *, event_id: str) -> EventSignup:
+    actor = await scope.require_viewer()
+    return await events.cancel_signup(actor=actor, event_id=_event_id(event_id))
+
+
+async def check_in(scope: RequestScope, *, event_id: str, user_id: str) -> EventSignup:
+    actor = await scope.require_viewer()
+    return await events.check_in(
+        actor=actor,
+        event_id=_event_id(event_id),
+        user_id=decode_id(user_id, "User", field="userId"),
+    )
+
+
+async def list_events(scope: RequestScope, *, first: int | None, after: str | None) -> Page[Event]:
+    actor = await scope.require_viewer()
+    return await events.list_events(actor=actor, first=first, after=decode_cursor(after))
+
+
+@fetches("Event")
+async def visible_event(scope: RequestScope, event_id: int) -> Event | None:
+    actor = await scope.require_viewer()
+    try:
+        return await events.get_event(actor=actor, event_id=event_id)
+    except NotFound:
+        return None
+
+
+async def event(scope: RequestScope, event_id: int) -> Event:
+    async def load(ids: Sequence[int]) -> list[Event | None]:
+        rows = {row.id: row for row in await Event.filter(id__in=set(ids))}
+        return [rows.get(i) for i in ids]
+
+    loader: DataLoader[int, Event | None] = scope.loaders.named(
+        "event", lambda: DataLoader(load_fn=load)
+    )
+    row = await loader.load(event_id)
+    assert row is not None  # signups cascade with their event
+    return row
+
+
+async def signup_counts(scope: RequestScope, event_id: int) -> SignupCounts:
+    async def load(ids: Sequence[int]) -> list[SignupCounts]:
+        found = await events.counts_for(list(ids))
+        return [found.get(i, SignupCounts()) for i in ids]
+
+    loader: DataLoader[int, SignupCounts] = scope.loaders.named(
+        "signup_counts", lambda: DataLoader(load_fn=load)
+    )
+    return await loader.load(event_id)
+
+
+async def viewer_signup(scope: RequestScope, event_id: int) -> EventSignup | None:
+    actor = await scope.viewer()
+    if actor is None:
+        return None
+    viewer_id = actor.user_id
+
+    async def load(ids: Sequence[int]) -> list[EventSignup | None]:
+        found = await events.viewer_signups(viewer_id, list(ids))
+        return [found.get(i) for i in ids]
+
+    loader: DataLoader[int, EventSignup | None] = scope.loaders.named(
+        "viewer_signup", lambda: DataLoader(load_fn=load)
+    )
+    return await loader.load(event_id)
+
+
+@fetches("EventSignup")
+async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | None:
+    """A signup is seen by its user, the event's organizer and admins."""
+    actor = await scope.require_viewer()
+    signup = await EventSignup.get_or_none(id=signup_id).select_related("event")
+    if signup is None or signup.event.community_id != actor.community_id:
+        return None
+    if actor.is_admin or actor.user_id in (signup.user_id, signup.event.organizer_id):
+        return signup
+    return None
+
+
+# ---------------------------------------------------------------- suggestions and notices
+
+
+async def submit_suggestion(scope: RequestScope, *, title: str, body: str) -> Suggestion:
+    actor = await scope.require_viewer()
+    return await suggestions.submit_suggestion(actor=actor, title=title, body=body)
+
+
+async def review_suggestion(
+    scope: RequestScope, *, suggestion_id: str, decision: str, note: str | None
+) -> Suggestion:
+    actor = await scope.require_viewer()
+    return await suggestions.review_suggestion(
+        actor=actor,
+        suggestion_id=decode_id(suggestion_id, "Suggestion", field="suggestionId"),
+        decision=decision,
+        note=note,
+    )
+
+
+async def list_suggestions(
+    scope: RequestScope, *, status: SuggestionStatus | None, first: int | None, after: str | None
+) -> Page[Suggestion]:
+    actor = await scope.require_viewer()
+    return await suggestions.list_suggestions(
+        actor=actor, status=status, first=first, after=decode_cursor(after)
+    )
+
+
+@fetches("Suggestion")
+async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:
+    actor = await scope.require_viewer()
+    try:
+        return await suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id)
+    except NotFound:
+        return None
+
+
+async def publish_notice(scope: RequestScope, *, kind: NoticeKind, title: str, body: str) -> Notice:
+    actor = await scope.require_viewer()
+    return await notices.publish_notice(actor=actor, kind=kind, title=title, body=body)
+
+
+async def list_notices(
+    scope: RequestScope, *, kind: NoticeKind | None, first: int | None, after: str | None
+) -> Page[Notice]:
+    actor = await scope.require_viewer()
+    return await notices.list_notices(
+        actor=actor, kind=kind, first=first, after=decode_cursor(after)
+    )
+
+
+@fetches("Notice")
+async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:
+    actor = await scope.require_viewer()
+    return await Notice.get_or_none(id=notice_id, community_id=actor.community_id)

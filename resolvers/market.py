@@ -1,0 +1,358 @@
+"""Resolvers for the points economy and the marketplace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from strawberry.dataloader import DataLoader
+
+from marketplace import (
+    adjustments,
+    earning,
+    history,
+    ledger,
+    merchants,
+    offers,
+    redemption,
+    settlement,
+    vouchers,
+)
+from marketplace.earning import Rule
+from marketplace.operators import may_oversee
+from marketplace.redemption import Redemption
+from marketplace.settlement import Settlement
+from models.actor import Actor
+from models.enums import OfferStatus, PointsReason, VoucherStatus
+from models.errors import NotFound
+from models.ledger import Entry
+from models.market import Merchant, Offer, Voucher
+from models.paging import Page
+from models.people import User
+from resolvers.ids import decode_cursor, decode_id
+from resolvers.loaders import by_id
+from resolvers.node import fetches
+from resolvers.scope import RequestScope
+
+# ---------------------------------------------------------------- a user's points and vouchers
+
+
+async def may_see_wallet(scope: RequestScope, user: User) -> Actor | None:
+    """The viewer, if they may see this user's balance, history and vouchers: the user or
+    an admin of their community."""
+    actor = await scope.viewer()
+    if actor is None:
+        return None
+    if actor.user_id == user.id or (actor.is_admin and actor.community_id == user.community_id):
+        return actor
+    return None
+
+
+async def points_balance(scope: RequestScope, user: User) -> int | None:
+    if await may_see_wallet(scope, user) is None:
+        return None
+    return await ledger.balance_of(user_id=user.id)
+
+
+async def points_history(
+    scope: RequestScope, user: User, *, first: int | None, after: str | None
+) -> Page[Entry] | None:
+    if await may_see_wallet(scope, user) is None:
+        return None
+    return await history.points_history(user_id=user.id, first=first, after=decode_cursor(after))
+
+
+async def user_vouchers(
+    scope: RequestScope,
+    user: User,
+    *,
+    status: VoucherStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Voucher] | None:
+    if await may_see_wallet(scope, user) is None:
+        return None
+    return await vouchers.list_vouchers(
+        holder_id=user.id, status=status, first=first, after=decode_cursor(after)
+    )
+
+
+async def user_merchants(scope: RequestScope, user: User) -> list[Merchant]:
+    if await may_see_wallet(scope, user) is None:
+        return []
+    return await merchants.merchants_operated_by(user_id=user.id)
+
+
+@fetches("PointsEntry")
+async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
+    actor = await scope.require_viewer()
+    entry = await Entry.get_or_none(id=entry_id).select_related("account")
+    if entry is None or entry.account.user_id is None:
+        return None
+    owner = await scope.loaders.user.load(entry.account.user_id)
+    if owner is None or await may_see_wallet(scope, owner) is None:
+        return None
+    return entry if actor.community_id == owner.community_id else None
+
+
+async def own_entry(scope: RequestScope, entry_id: int) -> Entry | None:
+    """One of the viewer's own wallet entries."""
+    actor = await scope.require_viewer()
+    return await history.own_entry(user_id=actor.user_id, entry_id=entry_id)
+
+
+async def adjust_points(
+    scope: RequestScope, *, user_id: str, amount: int, memo: str, idempotency_key: str
+) -> Entry:
+    actor = await scope.require_viewer()
+    return await adjustments.adjust_points(
+        actor=actor,
+        user_id=decode_id(user_id, "User", field="userId"),
+        amount=amount,
+        memo=memo,
+        idempotency_key=idempotency_key,
+    )
+
+
+# ---------------------------------------------------------------- earning rules
+
+
+async def earning_rules(scope: RequestScope) -> list[Rule]:
+    actor = await scope.require_viewer()
+    return await earning.rules_for(community_id=actor.community_id)
+
+
+async def set_earning_rule(
+    scope: RequestScope, *, reason: PointsReason, points: int, daily_cap: int | None
+) -> Rule:
+    actor = await scope.require_viewer()
+    return await earning.set_rule(actor=actor, reason=reason, points=points, daily_cap=daily_cap)
+
+
+# ---------------------------------------------------------------- merchants
+
+
+def _merchant_id(merchant_id: str) -> int:
+    return decode_id(merchant_id, "Merchant", field="merchantId")
+
+
+async def list_merchants(scope: RequestScope) -> list[Merchant]:
+    actor = await scope.require_viewer()
+    return await merchants.list_merchants(actor=actor)
+
+
+async def register_merchant(
+    scope: RequestScope, *, name: str, category: str, address: str
+) -> Merchant:
+    actor = await scope.require_viewer()
+    return await merchants.register_merchant(
+        actor=actor, name=name, category=category, address=address
+    )
+
+
+async def approve_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant:
+    actor = await scope.require_viewer()
+    return await merchants.approve_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
+
+
+async def suspend_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant:
+    actor = await scope.require_viewer()
+    return await merchants.suspend_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
+
+
+@fetches("Merchant")
+async def visible_merchant(scope: RequestScope, merchant_id: int) -> Merchant | None:
+    actor = await scope.require_viewer()
+    try:
+        return await merchants.get_merchant(actor=actor, merchant_id=merchant_id)
+    except NotFound:
+        return None
+
+
+async def merchant(scope: RequestScope, merchant_id: int) -> Merchant:
+    loader: DataLoader[int, Merchant | None] = scope.loaders.named(
+        "merchant", lambda: by_id(Merchant)
+    )
+    row = await loader.load(merchant_id)
+    assert row is not None  # offers RESTRICT their merchant's deletion
+    return row
+
+
+async def merchant_offers(
+    scope: RequestScope, merchant_id: int, *, first: int | None, after: str | None
+) -> Page[Offer]:
+    actor = await scope.viewer()
+    if actor is None:
+        return await offers.list_redeemable_offers(
+            first=first, after=decode_cursor(after), merchant_id=merchant_id
+        )
+    return await offers.list_merchant_offers(
+        actor=actor, merchant_id=merchant_id, first=first, after=decode_cursor(after)
+    )
+
+
+async def merchant_redemptions(
+    scope: RequestScope,
+    merchant_id: int,
+    *,
+    status: VoucherStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Voucher]:
+    actor = await scope.require_viewer()
+    return await settlement.merchant_redemptions(
+        actor=actor, merchant_id=merchant_id, status=status, first=first, after=decode_cursor(after)
+    )
+
+
+async def merchant_settlement(
+    scope: RequestScope, *, merchant_id: str, period_start: datetime, period_end: datetime
+) -> Settlement:
+    actor = await scope.require_viewer()
+    return await settlement.settlement(
+        actor=actor,
+        merchant_id=_merchant_id(merchant_id),
+        period_start=period_start,
+        period_end=period_end,
+    )
+
+
+# ---------------------------------------------------------------- offers
+
+
+async def list_offers(
+    scope: RequestScope, *, first: int | None, after: str | None, merchant_id: str | None
+) -> Page[Offer]:
+    actor = await scope.viewer()
+    return await offers.list_redeemable_offers(
+        first=first,
+        after=decode_cursor(after),
+        merchant_id=_merchant_id(merchant_id) if merchant_id else None,
+        community_id=actor.community_id if actor else None,
+    )
+
+
+async def create_offer(
+    scope: RequestScope,
+    *,
+    merchant_id: str,
+    title: str,
+    description: str,
+    points_price: int,
+    stock: int,
+    per_user_limit: int | None,
+    valid_from: datetime | None,
+    valid_until: datetime | None,
+) -> Offer:
+    actor = await scope.require_viewer()
+    return await offers.create_offer(
+        actor=actor,
+        merchant_id=_merchant_id(merchant_id),
+        title=title,
+        description=description,
+        points_price=points_price,
+        stock=stock,
+        per_user_limit=per_user_limit,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+async def update_offer(
+    scope: RequestScope,
+    *,
+    offer_id: str,
+    title: str | None,
+    description: str | None,
+    points_price: int | None,
+    stock_delta: int | None,
+    per_user_limit: int | None,
+    valid_until: datetime | None,
+    status: OfferStatus | None,
+) -> Offer:
+    actor = await scope.require_viewer()
+    return await offers.update_offer(
+        actor=actor,
+        offer_id=decode_id(offer_id, "Offer", field="offerId"),
+        title=title,
+        description=description,
+        points_price=points_price,
+        stock_delta=stock_delta,
+        per_user_limit=per_user_limit,
+        valid_until=valid_until,
+        status=status,
+    )
+
+
+@fetches("Offer")
+async def visible_offer(scope: RequestScope, offer_id: int) -> Offer | None:
+    actor = await scope.require_viewer()
+    try:
+        return await offers.get_offer(actor=actor, offer_id=offer_id)
+    except NotFound:
+        return None
+
+
+async def offer(scope: RequestScope, offer_id: int) -> Offer:
+    loader: DataLoader[int, Offer | None] = scope.loaders.named("offer", lambda: by_id(Offer))
+    row = await loader.load(offer_id)
+    assert row is not None  # vouchers RESTRICT their offer's deletion
+    return row
+
+
+# ---------------------------------------------------------------- redemption and vouchers
+
+
+async def redeem_offer(scope: RequestScope, *, offer_id: str, idempotency_key: str) -> Redemption:
+    actor = await scope.require_viewer()
+    return await redemption.redeem_offer(
+        actor=actor,
+        offer_id=decode_id(offer_id, "Offer", field="offerId"),
+        idempotency_key=idempotency_key,
+        voucher_days=scope.voucher_days,
+    )
+
+
+async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
+    actor = await scope.require_viewer()
+    await scope.limit("voucher-use", str(actor.user_id))
+    return await vouchers.use_voucher(actor=actor, code=code)
+
+
+async def cancel_voucher(scope: RequestScope, *, voucher_id: str) -> Voucher:
+    actor = await scope.require_viewer()
+    return await vouchers.cancel_voucher(
+        actor=actor, voucher_id=decode_id(voucher_id, "Voucher", field="voucherId")
+    )
+
+
+@fetches("Voucher")
+async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | None:
+    actor = await scope.require_viewer()
+    try:
+        return await vouchers.get_voucher(actor=actor, voucher_id=voucher_id)
+    except NotFound:
+        return None
+
+
+async def voucher_code(scope: RequestScope, voucher: Voucher) -> str | None:
+    actor = await scope.viewer()
+    if actor is None:
+        return None
+    held = await offer(scope, voucher.offer_id)
+    return await vouchers.visible_code(actor=actor, voucher=voucher, merchant_id=held.merchant_id)
+
+
+async def voucher_holder(scope: RequestScope, voucher: Voucher) -> User | None:
+    """The holder, for the holder, admins and the merchant's operators."""
+    actor = await scope.viewer()
+    if actor is None:
+        return None
+    if actor.user_id != voucher.holder_id:
+        held = await offer(scope, voucher.offer_id)
+        if not await may_oversee(actor=actor, merchant=await merchant(scope, held.merchant_id)):
+            return None
+    return await scope.loaders.user.load(voucher.holder_id)
+
+
+def qr_payload(voucher: Voucher) -> str:
+    return vouchers.voucher_qr_payload(voucher)

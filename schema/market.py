@@ -1,0 +1,345 @@
+"""The points economy's GraphQL shapes: entries, earning rules, merchants, offers, vouchers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from marketplace.earning import Rule
+from marketplace.settlement import Settlement
+from models.ledger import Entry
+from models.market import Merchant, Offer, Voucher
+from resolvers import market as resolve
+from resolvers.ids import decode_cursor, global_id
+from schema.base import Connection, Node
+from schema.context import Info
+from schema.enums import MerchantStatus, OfferStatus, PointsReason, VoucherStatus
+from schema.errors import UserError
+
+if TYPE_CHECKING:
+    from schema.people import UserType
+
+
+@strawberry.type(name="PointsEntry")
+class PointsEntryType(Node):
+    row: strawberry.Private[Entry]
+
+    @classmethod
+    def of(cls, row: Entry) -> PointsEntryType:
+        return cls(id=strawberry.ID(global_id("PointsEntry", row.id)), row=row)
+
+    @strawberry.field(description="Positive when earned, negative when spent.")
+    def amount(self) -> int:
+        return int(self.row.amount)
+
+    @strawberry.field
+    def reason(self) -> PointsReason:
+        return self.row.reason
+
+    @strawberry.field
+    def balance_after(self) -> int:
+        return int(self.row.balance_after)
+
+    @strawberry.field
+    def memo(self) -> str | None:
+        return self.row.memo
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+
+@strawberry.type(name="EarningRule")
+class EarningRuleType:
+    reason: PointsReason
+    points: int
+    daily_cap: int | None = strawberry.field(
+        description="Most points one user can earn for this reason in one day; null for no cap."
+    )
+
+    @classmethod
+    def of(cls, rule: Rule) -> EarningRuleType:
+        return cls(reason=rule.reason, points=rule.points, daily_cap=rule.daily_cap)
+
+
+@strawberry.type(name="Merchant")
+class MerchantType(Node):
+    row: strawberry.Private[Merchant]
+
+    @classmethod
+    def of(cls, row: Merchant) -> MerchantType:
+        return cls(id=strawberry.ID(global_id("Merchant", row.id)), row=row)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def category(self) -> str:
+        return self.row.category
+
+    @strawberry.field
+    def address(self) -> str:
+        return self.row.address
+
+    @strawberry.field
+    def status(self) -> MerchantStatus:
+        return self.row.status
+
+    @strawberry.field
+    async def offers(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[OfferType]:
+        page = await resolve.merchant_offers(
+            info.context.scope, self.row.id, first=first, after=after
+        )
+        return Connection.of(page, OfferType.of, after=decode_cursor(after))
+
+    @strawberry.field(
+        description="Vouchers issued against this merchant's offers; its operators only."
+    )
+    async def redemptions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: VoucherStatus | None = None,
+    ) -> Connection[VoucherType] | None:
+        page = await resolve.merchant_redemptions(
+            info.context.scope, self.row.id, status=status, first=first, after=after
+        )
+        return Connection.of(page, VoucherType.of, after=decode_cursor(after))
+
+
+@strawberry.type(name="Offer")
+class OfferType(Node):
+    row: strawberry.Private[Offer]
+
+    @classmethod
+    def of(cls, row: Offer) -> OfferType:
+        return cls(id=strawberry.ID(global_id("Offer", row.id)), row=row)
+
+    @strawberry.field
+    async def merchant(self, info: Info) -> MerchantType:
+        return MerchantType.of(await resolve.merchant(info.context.scope, self.row.merchant_id))
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field
+    def points_price(self) -> int:
+        return self.row.points_price
+
+    @strawberry.field(description="Every unit ever put up for redemption.")
+    def stock(self) -> int:
+        return self.row.stock_added
+
+    @strawberry.field(description="Units left to redeem.")
+    def remaining(self) -> int:
+        return self.row.remaining
+
+    @strawberry.field
+    def per_user_limit(self) -> int | None:
+        return self.row.per_user_limit
+
+    @strawberry.field
+    def valid_from(self) -> datetime | None:
+        return self.row.valid_from
+
+    @strawberry.field
+    def valid_until(self) -> datetime | None:
+        return self.row.valid_until
+
+    @strawberry.field
+    def status(self) -> OfferStatus:
+        return self.row.status
+
+
+@strawberry.type(name="Voucher")
+class VoucherType(Node):
+    row: strawberry.Private[Voucher]
+
+    @classmethod
+    def of(cls, row: Voucher) -> VoucherType:
+        return cls(id=strawberry.ID(global_id("Voucher", row.id)), row=row)
+
+    @strawberry.field(
+        description="Shown to the holder and to the merchant when the voucher is used."
+    )
+    async def code(self, info: Info) -> str | None:
+        return await resolve.voucher_code(info.context.scope, self.row)
+
+    @strawberry.field(description="What a merchant app scans; shown with the code.")
+    async def qr_payload(self, info: Info) -> str | None:
+        if await resolve.voucher_code(info.context.scope, self.row) is None:
+            return None
+        return resolve.qr_payload(self.row)
+
+    @strawberry.field
+    async def offer(self, info: Info) -> OfferType:
+        return OfferType.of(await resolve.offer(info.context.scope, self.row.offer_id))
+
+    @strawberry.field
+    async def holder(
+        self, info: Info
+    ) -> Annotated[UserType, strawberry.lazy("schema.people")] | None:
+        from schema.people import UserType
+
+        row = await resolve.voucher_holder(info.context.scope, self.row)
+        return UserType.of(row) if row else None
+
+    @strawberry.field
+    def points_spent(self) -> int:
+        return self.row.points_spent
+
+    @strawberry.field
+    def status(self) -> VoucherStatus:
+        return self.row.status
+
+    @strawberry.field
+    def issued_at(self) -> datetime:
+        return self.row.issued_at
+
+    @strawberry.field
+    def expires_at(self) -> datetime | None:
+        return self.row.expires_at
+
+    @strawberry.field
+    def used_at(self) -> datetime | None:
+        return self.row.used_at
+
+
+@strawberry.type(name="Settlement")
+class SettlementType:
+    period_start: datetime
+    period_end: datetime
+    issued: int
+    used: int
+    cancelled: int
+    expired: int
+    points_received: int
+    points_returned: int
+
+    @classmethod
+    def of(cls, row: Settlement) -> SettlementType:
+        return cls(
+            period_start=row.period_start,
+            period_end=row.period_end,
+            issued=row.issued,
+            used=row.used,
+            cancelled=row.cancelled,
+            expired=row.expired,
+            points_received=row.points_received,
+            points_returned=row.points_returned,
+        )
+
+
+@strawberry.input
+class SetEarningRuleInput:
+    reason: PointsReason
+    points: int
+    daily_cap: int | None = None
+
+
+@strawberry.type
+class EarningRulePayload:
+    rule: EarningRuleType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class AdjustPointsInput:
+    user_id: strawberry.ID
+    amount: int
+    memo: str
+    idempotency_key: str
+
+
+@strawberry.type
+class PointsEntryPayload:
+    entry: PointsEntryType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RegisterMerchantInput:
+    name: str
+    category: str
+    address: str
+
+
+@strawberry.type
+class MerchantPayload:
+    merchant: MerchantType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CreateOfferInput:
+    merchant_id: strawberry.ID
+    title: str
+    description: str
+    points_price: int
+    stock: int
+    per_user_limit: int | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+@strawberry.input
+class UpdateOfferInput:
+    offer_id: strawberry.ID
+    title: str | None = None
+    description: str | None = None
+    points_price: int | None = None
+    stock_delta: int | None = strawberry.field(
+        default=None, description="Adds to (or, negative, takes from) the stock not yet redeemed."
+    )
+    per_user_limit: int | None = None
+    valid_until: datetime | None = None
+    status: OfferStatus | None = None
+
+
+@strawberry.type
+class OfferPayload:
+    offer: OfferType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RedeemOfferInput:
+    offer_id: strawberry.ID
+    idempotency_key: str = strawberry.field(
+        description="A client-chosen key: retrying with the same key never spends twice."
+    )
+
+
+@strawberry.type
+class RedemptionPayload:
+    voucher: VoucherType | None
+    points_balance: int | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class UseVoucherInput:
+    code: str
+
+
+@strawberry.type
+class VoucherPayload:
+    voucher: VoucherType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class SettlementPayload:
+    settlement: SettlementType | None
+    errors: list[UserError]

@@ -1,0 +1,217 @@
+"""Queries and mutations for points, earning rules, merchants, offers and vouchers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from resolvers import market as resolve
+from resolvers.ids import decode_cursor
+from schema.base import Connection
+from schema.context import Info
+from schema.market import (
+    AdjustPointsInput,
+    CreateOfferInput,
+    EarningRulePayload,
+    EarningRuleType,
+    MerchantPayload,
+    MerchantType,
+    OfferPayload,
+    OfferType,
+    PointsEntryPayload,
+    PointsEntryType,
+    RedeemOfferInput,
+    RedemptionPayload,
+    RegisterMerchantInput,
+    SetEarningRuleInput,
+    SettlementPayload,
+    SettlementType,
+    UpdateOfferInput,
+    UseVoucherInput,
+    VoucherPayload,
+    VoucherType,
+)
+from schema.mutation import mutate
+
+
+@strawberry.type
+class MarketQuery:
+    @strawberry.field
+    async def offers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        merchant_id: strawberry.ID | None = None,
+    ) -> Connection[OfferType]:
+        page = await resolve.list_offers(
+            info.context.scope, first=first, after=after, merchant_id=merchant_id
+        )
+        return Connection.of(page, OfferType.of, after=decode_cursor(after))
+
+    @strawberry.field
+    async def merchants(self, info: Info) -> list[MerchantType]:
+        return [MerchantType.of(row) for row in await resolve.list_merchants(info.context.scope)]
+
+    @strawberry.field
+    async def earning_rules(self, info: Info) -> list[EarningRuleType]:
+        return [
+            EarningRuleType.of(rule) for rule in await resolve.earning_rules(info.context.scope)
+        ]
+
+
+@strawberry.type
+class MarketMutation:
+    @strawberry.mutation
+    async def set_earning_rule(self, info: Info, input: SetEarningRuleInput) -> EarningRulePayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.set_earning_rule(
+                scope, reason=input.reason, points=input.points, daily_cap=input.daily_cap
+            ),
+            EarningRulePayload,
+            rule=EarningRuleType.of,
+        )
+
+    @strawberry.mutation
+    async def adjust_points(self, info: Info, input: AdjustPointsInput) -> PointsEntryPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.adjust_points(
+                scope,
+                user_id=input.user_id,
+                amount=input.amount,
+                memo=input.memo,
+                idempotency_key=input.idempotency_key,
+            ),
+            PointsEntryPayload,
+            entry=PointsEntryType.of,
+        )
+
+    @strawberry.mutation
+    async def register_merchant(self, info: Info, input: RegisterMerchantInput) -> MerchantPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.register_merchant(
+                scope, name=input.name, category=input.category, address=input.address
+            ),
+            MerchantPayload,
+            merchant=MerchantType.of,
+        )
+
+    @strawberry.mutation
+    async def approve_merchant(self, info: Info, merchant_id: strawberry.ID) -> MerchantPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.approve_merchant(scope, merchant_id=merchant_id),
+            MerchantPayload,
+            merchant=MerchantType.of,
+        )
+
+    @strawberry.mutation(description="Suspend a merchant (admins only): its offers stop at once.")
+    async def suspend_merchant(self, info: Info, merchant_id: strawberry.ID) -> MerchantPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.suspend_merchant(scope, merchant_id=merchant_id),
+            MerchantPayload,
+            merchant=MerchantType.of,
+        )
+
+    @strawberry.mutation
+    async def create_offer(self, info: Info, input: CreateOfferInput) -> OfferPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.create_offer(
+                scope,
+                merchant_id=input.merchant_id,
+                title=input.title,
+                description=input.description,
+                points_price=input.points_price,
+                stock=input.stock,
+                per_user_limit=input.per_user_limit,
+                valid_from=input.valid_from,
+                valid_until=input.valid_until,
+            ),
+            OfferPayload,
+            offer=OfferType.of,
+        )
+
+    @strawberry.mutation
+    async def update_offer(self, info: Info, input: UpdateOfferInput) -> OfferPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.update_offer(
+                scope,
+                offer_id=input.offer_id,
+                title=input.title,
+                description=input.description,
+                points_price=input.points_price,
+                stock_delta=input.stock_delta,
+                per_user_limit=input.per_user_limit,
+                valid_until=input.valid_until,
+                status=input.status,
+            ),
+            OfferPayload,
+            offer=OfferType.of,
+        )
+
+    @strawberry.mutation
+    async def redeem_offer(self, info: Info, input: RedeemOfferInput) -> RedemptionPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.redeem_offer(
+                scope, offer_id=input.offer_id, idempotency_key=input.idempotency_key
+            ),
+            RedemptionPayload,
+            voucher=lambda done: VoucherType.of(done.voucher),
+            points_balance=lambda done: done.points_balance,
+        )
+
+    @strawberry.mutation
+    async def cancel_voucher(self, info: Info, voucher_id: strawberry.ID) -> VoucherPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.cancel_voucher(scope, voucher_id=voucher_id),
+            VoucherPayload,
+            voucher=VoucherType.of,
+        )
+
+    @strawberry.mutation
+    async def use_voucher(self, info: Info, input: UseVoucherInput) -> VoucherPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.use_voucher(scope, code=input.code),
+            VoucherPayload,
+            voucher=VoucherType.of,
+        )
+
+    @strawberry.mutation(
+        description="A merchant's statement for a period: its operators and admins."
+    )
+    async def settlement(
+        self,
+        info: Info,
+        merchant_id: strawberry.ID,
+        period_start: datetime,
+        period_end: datetime,
+    ) -> SettlementPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.merchant_settlement(
+                scope, merchant_id=merchant_id, period_start=period_start, period_end=period_end
+            ),
+            SettlementPayload,
+            settlement=SettlementType.of,
+        )

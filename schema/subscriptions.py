@@ -1,0 +1,72 @@
+"""Subscriptions: a report's steps and the viewer's points, over graphql-transport-ws.
+
+Each event is re-read and re-authorised when it arrives, with fresh dataloaders: the
+connection lives for hours, and neither permissions nor cached rows may go stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from models.errors import NotFound
+from models.outbox import POINTS_TOPIC, REPORT_TOPIC
+from resolvers import civic, market
+from resolvers.ids import decode_id
+from resolvers.scope import RequestScope
+from schema.civic import ReportType
+from schema.context import Info
+from schema.market import PointsEntryType
+
+
+def _connection_token(info: Info) -> str | None:
+    params = info.context.connection_params or {}
+    raw = params.get("Authorization") or params.get("authorization") or ""
+    scheme, _, token = str(raw).partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def _subscriber(info: Info) -> RequestScope:
+    """The scope of a subscription, logged in from the HTTP header or connection_init."""
+    scope = info.context.scope
+    if scope.viewer_id is None:
+        token = _connection_token(info)
+        user_id = info.context.user_id_from_token(token) if token else None
+        if user_id is not None:
+            scope.become(user_id)
+    await scope.require_viewer()
+    return scope
+
+
+def _messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
+    subscribe = info.context.subscribe
+    assert subscribe is not None, "the gateway wires the broker into every context"
+    return subscribe(channel)  # type: ignore[return-value]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Changes to one report the viewer may see.")
+    async def report_updated(
+        self, info: Info, report_id: strawberry.ID
+    ) -> AsyncGenerator[ReportType, None]:
+        scope = await _subscriber(info)
+        pk = decode_id(report_id, "Report", field="reportId")
+        if await civic.visible_report(scope, pk) is None:
+            raise NotFound("No such report.", field="reportId")
+        async for _ in _messages(info, f"{REPORT_TOPIC}:{pk}"):
+            scope.refresh()
+            report = await civic.visible_report(scope, pk)
+            if report is not None:
+                yield ReportType.of(report)
+
+    @strawberry.subscription(description="Every change to the viewer's own points.")
+    async def points_changed(self, info: Info) -> AsyncGenerator[PointsEntryType, None]:
+        scope = await _subscriber(info)
+        actor = await scope.require_viewer()
+        async for message in _messages(info, f"{POINTS_TOPIC}:{actor.user_id}"):
+            scope.refresh()
+            entry = await market.own_entry(scope, int(message))
+            if entry is not None:
+                yield PointsEntryType.of(entry)

@@ -1,0 +1,166 @@
+"""Shared builders for the civic domain tests: a populated grid, photos, and snapshots."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from community.people import load_actor
+from community.report_workflow import (
+    accept_report,
+    dispatch_report,
+    resolve_report,
+)
+from community.reports import submit_report
+from marketplace.ledger import balance_of
+from models.actor import Actor
+from models.civic import Report, ReportEvent
+from models.enums import ReportCategory, ReportStatus, Role
+from models.grid import Community, MicroGrid
+from models.people import User, UserRole
+from tests import factories
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"jpeg-body" * 10
+PNG = b"\x89PNG\r\n\x1a\n" + b"png-body" * 10
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"webp-body" * 10
+GIF = b"GIF89a" + b"gif-body" * 10
+
+
+@dataclass
+class Cast:
+    """Everyone around one micro-grid, plus staff of a neighbouring grid."""
+
+    grid: MicroGrid
+    other_grid: MicroGrid
+    reporter: Actor
+    resident: Actor
+    member: Actor
+    worker: Actor
+    second_worker: Actor
+    manager: Actor
+    admin: Actor
+    other_member: Actor
+    other_worker: Actor
+
+
+async def cast() -> Cast:
+    grid = await factories.grid("Grid 1")
+    other = await factories.grid("Grid 2")
+    return Cast(
+        grid=grid,
+        other_grid=other,
+        reporter=await factories.user(name="Reporter", home_grid=grid),
+        resident=await factories.user(name="Neighbour", home_grid=grid),
+        member=await factories.user(Role.GRID_MEMBER, name="Member", grids=(grid,)),
+        worker=await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid,)),
+        second_worker=await factories.user(Role.GRID_WORKER, name="Worker 2", grids=(grid,)),
+        manager=await factories.user(Role.PROPERTY_MANAGER, name="Property manager"),
+        admin=await factories.user(Role.COMMUNITY_ADMIN, name="Admin"),
+        other_member=await factories.user(Role.GRID_MEMBER, name="Other member", grids=(other,)),
+        other_worker=await factories.user(Role.GRID_WORKER, name="Other worker", grids=(other,)),
+    )
+
+
+async def submitted(
+    people: Cast,
+    media_dir: Path,
+    category: ReportCategory = ReportCategory.FACILITY,
+    *,
+    reporter: Actor | None = None,
+    **fields: Any,
+) -> Report:
+    return await submit_report(
+        actor=reporter or people.reporter,
+        category=category,
+        description=fields.pop("description", "Broken street lamp by gate 3"),
+        media_dir=media_dir,
+        **fields,
+    )
+
+
+async def at_status(people: Cast, media_dir: Path, status: ReportStatus) -> Report:
+    """A fresh report walked along the main path up to `status` (SUBMITTED..RESOLVED)."""
+    report = await submitted(people, media_dir)
+    if status is ReportStatus.SUBMITTED:
+        return report
+    report = await accept_report(actor=people.worker, report_id=report.id)
+    if status is ReportStatus.ACCEPTED:
+        return report
+    report = await dispatch_report(
+        actor=people.worker, report_id=report.id, assignee_id=people.manager.user_id
+    )
+    if status is ReportStatus.DISPATCHED:
+        return report
+    assert status is ReportStatus.RESOLVED, status
+    return await resolve_report(
+        actor=people.manager, report_id=report.id, note="Fixed", media_dir=media_dir
+    )
+
+
+async def steps(report_id: int) -> list[tuple[ReportStatus | None, ReportStatus, int | None]]:
+    """The timeline as (from, to, actor) in order."""
+    entries = await ReportEvent.filter(report_id=report_id).order_by("id")
+    return [(e.from_status, e.to_status, e.actor_id) for e in entries]
+
+
+async def snapshot(report_id: int) -> tuple[Any, ...]:
+    """Everything a failed step must leave as it was."""
+    report = await Report.get(id=report_id)
+    return (
+        report.status,
+        report.assignee_id,
+        report.resolved_by_id,
+        report.points_awarded,
+        list(report.photos),
+        report.overdue_escalated_at,
+        await steps(report_id),
+    )
+
+
+async def balance(actor: Actor) -> int:
+    return await balance_of(user_id=actor.user_id)
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+async def make_overdue(report_id: int, by: timedelta = timedelta(minutes=5)) -> None:
+    await Report.filter(id=report_id).update(due_at=datetime.now(UTC) - by)
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Collect the SQL statements sent while the block runs."""
+    sent: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            sent.append(record.getMessage())
+
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = Collect(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield sent
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def admin_elsewhere() -> Actor:
+    """An admin of another community: sees and handles nothing of ours."""
+    elsewhere = await Community.create(name="Elsewhere")
+    row = await User.create(
+        community=elsewhere, phone="13700000001", password_hash="x", display_name="Far admin"
+    )
+    await UserRole.create(user=row, role=Role.COMMUNITY_ADMIN)
+    actor = await load_actor(row.id)
+    assert actor is not None
+    return actor
