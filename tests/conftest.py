@@ -13,7 +13,7 @@ from tests.dbsetup import fresh_database, truncate_all
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
     async with fresh_database() as url:
-        await open_database(url, pool_size=60)
+        await open_database(url, pool_size=25)
         try:
             yield url
         finally:
