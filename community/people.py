@@ -14,22 +14,30 @@ from models.sql import fetch
 GRID_ROLES = (Role.GRID_MEMBER, Role.GRID_WORKER)
 
 
-async def load_actor(user_id: int) -> Actor | None:
-    """The user with their current roles, in one statement; None if the user is gone."""
+async def load_viewer(user_id: int) -> tuple[Actor, User] | None:
+    """The user and their current roles, in one statement; None if the user is gone."""
     rows = await fetch(
-        "SELECT u.id, u.community_id, u.home_grid_id, r.role FROM app_user u "
+        "SELECT u.*, r.role AS current_role FROM app_user u "
         "LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ?",
         user_id,
     )
     if not rows:
         return None
-    first = rows[0]
-    return Actor(
-        user_id=int(first["id"]),
-        community_id=int(first["community_id"]),
-        roles=frozenset(Role(row["role"]) for row in rows if row["role"]),
-        home_grid_id=first["home_grid_id"],
+    columns = {k: v for k, v in rows[0].items() if k != "current_role"}
+    user = User._init_from_db(**columns)
+    actor = Actor(
+        user_id=user.id,
+        community_id=user.community_id,
+        roles=frozenset(Role(row["current_role"]) for row in rows if row["current_role"]),
+        home_grid_id=user.home_grid_id,
     )
+    return actor, user
+
+
+async def load_actor(user_id: int) -> Actor | None:
+    """The user's Actor with their current roles; None if the user is gone."""
+    loaded = await load_viewer(user_id)
+    return loaded[0] if loaded else None
 
 
 async def _grid_in_community(grid_id: int, community_id: int, field: str) -> MicroGrid:

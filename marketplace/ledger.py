@@ -70,9 +70,13 @@ class Posting:
     idempotency_key: str | None = None
 
     def fingerprint(self) -> str:
+        """A digest of the content, stored with the transfer; built from plain values so it
+        stays the same across Python versions."""
         parts = (
-            self.debit,
-            self.credit,
+            self.debit.kind.value,
+            self.debit.owner_id,
+            self.credit.kind.value,
+            self.credit.owner_id,
             self.amount,
             self.reason.value,
             self.memo,

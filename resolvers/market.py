@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from strawberry.dataloader import DataLoader
@@ -169,10 +170,7 @@ async def visible_merchant(scope: RequestScope, merchant_id: int) -> Merchant | 
 
 
 async def merchant(scope: RequestScope, merchant_id: int) -> Merchant:
-    loader: DataLoader[int, Merchant | None] = scope.loaders.named(
-        "merchant", lambda: by_id(Merchant)
-    )
-    row = await loader.load(merchant_id)
+    row = await _merchant_loader(scope).load(merchant_id)
     assert row is not None  # offers RESTRICT their merchant's deletion
     return row
 
@@ -292,8 +290,27 @@ async def visible_offer(scope: RequestScope, offer_id: int) -> Offer | None:
         return None
 
 
+def _offers_with_merchants(scope: RequestScope) -> DataLoader[int, Offer | None]:
+    """Offers by id with their merchants in the same statement, priming the merchant loader."""
+
+    async def load(ids: Sequence[int]) -> list[Offer | None]:
+        rows = {
+            row.id: row for row in await Offer.filter(id__in=set(ids)).select_related("merchant")
+        }
+        merchants = _merchant_loader(scope)
+        for row in rows.values():
+            merchants.prime(row.merchant_id, row.merchant)
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _merchant_loader(scope: RequestScope) -> DataLoader[int, Merchant | None]:
+    return scope.loaders.named("merchant", lambda: by_id(Merchant))
+
+
 async def offer(scope: RequestScope, offer_id: int) -> Offer:
-    loader: DataLoader[int, Offer | None] = scope.loaders.named("offer", lambda: by_id(Offer))
+    loader = scope.loaders.named("offer", lambda: _offers_with_merchants(scope))
     row = await loader.load(offer_id)
     assert row is not None  # vouchers RESTRICT their offer's deletion
     return row

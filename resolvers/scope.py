@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from community.people import load_actor
+from community.people import load_viewer
 from models.actor import Actor
 from models.errors import NotAuthenticated, RateLimited
 from models.outbox import Change
@@ -48,7 +48,10 @@ class RequestScope:
     async def viewer(self) -> Actor | None:
         """The acting user with roles read now, so grants and revocations apply at once."""
         if not self._viewer_loaded:
-            self._viewer = await load_actor(self.viewer_id) if self.viewer_id else None
+            loaded = await load_viewer(self.viewer_id) if self.viewer_id else None
+            self._viewer = loaded[0] if loaded else None
+            if loaded:
+                self.loaders.user.prime(loaded[1].id, loaded[1])
             self._viewer_loaded = True
         return self._viewer
 

@@ -95,6 +95,8 @@ def _has_first_argument(definition: Any) -> bool:
 
 
 def _multiplier(walk: _Walk, node: FieldNode, definition: Any, limits: Limits) -> int:
+    if node.name.value == "edges":
+        return 1  # a connection's edges: its `first` already multiplied them
     if _has_first_argument(definition):
         first = _first(walk, node)
         if first is not None and not 0 <= first <= MAX_PAGE_SIZE:

@@ -6,18 +6,30 @@ connection lives for hours, and neither permissions nor cached rows may go stale
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
+from contextlib import contextmanager
 
 import strawberry
 
-from models.errors import NotFound
+from models.errors import DomainError, NotFound
 from models.outbox import POINTS_TOPIC, REPORT_TOPIC
 from resolvers import civic, market
 from resolvers.ids import decode_id
 from resolvers.scope import RequestScope
 from schema.civic import ReportType
 from schema.context import Info
+from schema.errors import graphql_error
 from schema.market import PointsEntryType
+
+
+@contextmanager
+def _refusals_with_codes() -> Iterator[None]:
+    """Refusals carry their code: the DomainErrorCodes extension only sees errors raised
+    while the stream is created, and a subscription's checks run in its first step."""
+    try:
+        yield
+    except DomainError as error:
+        raise graphql_error(error) from error
 
 
 def _connection_token(info: Info) -> str | None:
@@ -51,10 +63,11 @@ class Subscription:
     async def report_updated(
         self, info: Info, report_id: strawberry.ID
     ) -> AsyncGenerator[ReportType, None]:
-        scope = await _subscriber(info)
-        pk = decode_id(report_id, "Report", field="reportId")
-        if await civic.visible_report(scope, pk) is None:
-            raise NotFound("No such report.", field="reportId")
+        with _refusals_with_codes():
+            scope = await _subscriber(info)
+            pk = decode_id(report_id, "Report", field="reportId")
+            if await civic.visible_report(scope, pk) is None:
+                raise NotFound("No such report.", field="reportId")
         async for _ in _messages(info, f"{REPORT_TOPIC}:{pk}"):
             scope.refresh()
             report = await civic.visible_report(scope, pk)
@@ -63,8 +76,9 @@ class Subscription:
 
     @strawberry.subscription(description="Every change to the viewer's own points.")
     async def points_changed(self, info: Info) -> AsyncGenerator[PointsEntryType, None]:
-        scope = await _subscriber(info)
-        actor = await scope.require_viewer()
+        with _refusals_with_codes():
+            scope = await _subscriber(info)
+            actor = await scope.require_viewer()
         async for message in _messages(info, f"{POINTS_TOPIC}:{actor.user_id}"):
             scope.refresh()
             entry = await market.own_entry(scope, int(message))

@@ -27,7 +27,9 @@ mutation($id: ID!, $note: String) {
 }"""
 DISPATCH = """
 mutation($id: ID!, $to: ID!) {
-  dispatchReport(input: {reportId: $id, assigneeId: $to}) { report { status assignee { displayName } } errors { code } }
+  dispatchReport(input: {reportId: $id, assigneeId: $to}) {
+    report { status assignee { displayName } } errors { code }
+  }
 }"""
 TIMELINE = """
 query($id: ID!) { node(id: $id) { ... on Report {
@@ -40,13 +42,22 @@ async def upload_report(client: GraphQLClient, token: str, grid_id: str) -> dict
     """The GraphQL multipart request spec: operations, map, then the files."""
     operations = {
         "query": SUBMIT,
-        "variables": {"input": {"category": "SAFETY_HAZARD", "description": "Loose manhole cover",
-                                "microGridId": grid_id, "photos": [None]}},
+        "variables": {
+            "input": {
+                "category": "SAFETY_HAZARD",
+                "description": "Loose manhole cover",
+                "microGridId": grid_id,
+                "photos": [None],
+            }
+        },
     }
     async with client.http() as http:
         response = await http.post(
             "/graphql",
-            data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.photos.0"]})},
+            data={
+                "operations": json.dumps(operations),
+                "map": json.dumps({"0": ["variables.input.photos.0"]}),
+            },
             files={"0": ("cover.png", PNG, "image/png")},
             headers={"Authorization": f"Bearer {token}"},
         )
@@ -54,17 +65,24 @@ async def upload_report(client: GraphQLClient, token: str, grid_id: str) -> dict
     return result
 
 
-async def test_hazard_from_submission_to_verification(client: GraphQLClient, tmp_path: Path) -> None:
+async def test_hazard_from_submission_to_verification(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
     grid = await factories.grid("Grid 3")
     rider = await factories.user(Role.MOBILE_REPORTER, name="Rider")
     worker = await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid,))
     manager = await factories.user(Role.PROPERTY_MANAGER, name="Manager")
-    submitted = await upload_report(client, client.token_for(rider), global_id("MicroGrid", grid.id))
+    submitted = await upload_report(
+        client, client.token_for(rider), global_id("MicroGrid", grid.id)
+    )
     payload = submitted["data"]["submitReport"]
     assert payload["errors"] == []
     report = payload["report"]
     assert (report["status"], report["category"], report["microGrid"]) == (
-        "SUBMITTED", "SAFETY_HAZARD", {"name": "Grid 3"})
+        "SUBMITTED",
+        "SAFETY_HAZARD",
+        {"name": "Grid 3"},
+    )
     assert len(report["photoUrls"]) == 1 and report["photoUrls"][0].startswith("/media/")
     assert report["overdue"] is False and report["dueAt"] is not None
     stored = list((tmp_path / "media").iterdir())
@@ -73,19 +91,30 @@ async def test_hazard_from_submission_to_verification(client: GraphQLClient, tmp
     rid = report["id"]
     accepted = await client.execute(STEP % "acceptReport", {"id": rid}, as_=worker)
     assert accepted["data"]["acceptReport"] == {"report": {"status": "ACCEPTED"}, "errors": []}
-    dispatched = await client.execute(DISPATCH, {"id": rid, "to": global_id("User", manager.user_id)}, as_=worker)
-    assert dispatched["data"]["dispatchReport"]["report"] == {"status": "DISPATCHED", "assignee": {"displayName": "Manager"}}
-    resolved = await client.execute(STEP % "resolveReport", {"id": rid, "note": "Cover bolted"}, as_=manager)
+    dispatched = await client.execute(
+        DISPATCH, {"id": rid, "to": global_id("User", manager.user_id)}, as_=worker
+    )
+    assert dispatched["data"]["dispatchReport"]["report"] == {
+        "status": "DISPATCHED",
+        "assignee": {"displayName": "Manager"},
+    }
+    resolved = await client.execute(
+        STEP % "resolveReport", {"id": rid, "note": "Cover bolted"}, as_=manager
+    )
     assert resolved["data"]["resolveReport"] == {"report": {"status": "RESOLVED"}, "errors": []}
     wrong = await client.execute(STEP % "verifyReport", {"id": rid}, as_=manager)
     assert wrong["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    verified = await client.execute(STEP % "verifyReport", {"id": rid, "note": "Checked on site"}, as_=worker)
+    verified = await client.execute(
+        STEP % "verifyReport", {"id": rid, "note": "Checked on site"}, as_=worker
+    )
     assert verified["data"]["verifyReport"] == {"report": {"status": "VERIFIED"}, "errors": []}
 
     seen = await client.execute(TIMELINE, {"id": rid}, as_=rider)
     node = seen["data"]["node"]
     assert node["pointsAwarded"] == 10
-    assert [(s["fromStatus"], s["toStatus"], s["actor"]["displayName"]) for s in node["timeline"]] == [
+    assert [
+        (s["fromStatus"], s["toStatus"], s["actor"]["displayName"]) for s in node["timeline"]
+    ] == [
         (None, "SUBMITTED", "Rider"),
         ("SUBMITTED", "ACCEPTED", "Worker"),
         ("ACCEPTED", "DISPATCHED", "Worker"),

@@ -70,25 +70,23 @@ async def test_only_admins_set_rules() -> None:
     assert await snapshot() == before
 
 
-@pytest.mark.parametrize(
-    ("field", "reason", "points", "cap"),
-    [
-        ("reason", PointsReason.REDEMPTION, 5, None),
-        ("reason", PointsReason.ADJUSTMENT, 5, None),
-        ("points", REPORT, -1, None),
-        ("points", REPORT, MAX_RULE_POINTS + 1, None),
-        ("dailyCap", REPORT, 5, 0),
-    ],
-)
-async def test_bad_rules_are_refused(
-    field: str, reason: PointsReason, points: int, cap: int | None
-) -> None:
+BAD_RULES = [
+    ("reason", PointsReason.REDEMPTION, 5, None),
+    ("reason", PointsReason.ADJUSTMENT, 5, None),
+    ("points", REPORT, -1, None),
+    ("points", REPORT, MAX_RULE_POINTS + 1, None),
+    ("dailyCap", REPORT, 5, 0),
+]
+
+
+async def test_bad_rules_are_refused() -> None:
     boss = await admin()
     before = await snapshot()
-    with pytest.raises(InvalidInput) as refused:
-        await set_rule(actor=boss, reason=reason, points=points, daily_cap=cap)
-    assert refused.value.field == field
-    assert await snapshot() == before
+    for field, reason, points, cap in BAD_RULES:
+        with pytest.raises(InvalidInput) as refused:
+            await set_rule(actor=boss, reason=reason, points=points, daily_cap=cap)
+        assert refused.value.field == field
+        assert await snapshot() == before
 
 
 async def test_awards_follow_the_rules_and_record_their_source() -> None:

@@ -47,25 +47,25 @@ async def test_anyone_registers_a_pending_merchant_they_own_and_operate() -> Non
     assert await Account.filter(merchant_id=merchant.id).count() == 0
 
 
-@pytest.mark.parametrize(
-    ("field", "values"),
-    [
-        ("name", {"name": "  "}),
-        ("name", {"name": "x" * 101}),
-        ("category", {"category": ""}),
-        ("category", {"category": "c" * 51}),
-        ("address", {"address": " \t"}),
-        ("address", {"address": "a" * 201}),
-    ],
-)
-async def test_blank_or_long_fields_are_refused(field: str, values: dict[str, str]) -> None:
+BAD_REGISTRATIONS = [
+    ("name", {"name": "  "}),
+    ("name", {"name": "x" * 101}),
+    ("category", {"category": ""}),
+    ("category", {"category": "c" * 51}),
+    ("address", {"address": " \t"}),
+    ("address", {"address": "a" * 201}),
+]
+
+
+async def test_blank_or_long_fields_are_refused() -> None:
     owner = await resident()
     before = await snapshot()
-    arguments = {"name": "Tea House", "category": "Drinks", "address": "2 Lane"} | values
-    with pytest.raises(InvalidInput) as refused:
-        await register_merchant(actor=owner, **arguments)
-    assert refused.value.field == field
-    assert await snapshot() == before
+    for field, values in BAD_REGISTRATIONS:
+        arguments = {"name": "Tea House", "category": "Drinks", "address": "2 Lane"} | values
+        with pytest.raises(InvalidInput) as refused:
+            await register_merchant(actor=owner, **arguments)
+        assert refused.value.field == field, values
+        assert await snapshot() == before, values
 
 
 async def test_a_name_is_taken_once_per_community() -> None:

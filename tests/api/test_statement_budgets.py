@@ -1,0 +1,126 @@
+"""A constant number of SQL statements per operation, whatever the page size (issue 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tortoise.transactions import in_transaction
+
+from community.report_workflow import accept_report
+from community.reports import submit_report
+from marketplace.earning import award
+from marketplace.merchants import approve_merchant, register_merchant
+from marketplace.offers import create_offer
+from marketplace.redemption import redeem_offer
+from models.actor import Actor
+from models.enums import PointsReason, ReportCategory, Role
+from models.grid import MicroGrid
+from resolvers.ids import global_id
+from tests import factories
+from tests.api.client import GraphQLClient
+from tests.statements import counting_statements
+
+OFFERS = """{ offers(first: 50) { edges { cursor node { id title pointsPrice remaining
+  merchant { name } } } pageInfo { hasNextPage endCursor } } }"""
+WALLET = """{ me { pointsBalance
+  pointsHistory(first: 20) { edges { node { amount reason balanceAfter createdAt } } }
+  vouchers(first: 10) { edges { node { code status offer { title merchant { name } } } } } } }"""
+QUEUE = """{ reports(first: 50) { edges { node { id status category createdAt
+  reporter { displayName } microGrid { name courtyard { name } }
+  timeline { toStatus at actor { displayName } } } } } }"""
+REDEEM = """mutation($offer: ID!, $key: String!) {
+  redeemOffer(input: {offerId: $offer, idempotencyKey: $key}) {
+    voucher { code status } pointsBalance errors { code } } }"""
+
+
+async def _marketplace(offers: int, merchants: int = 5) -> tuple[list[int], Actor]:
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
+    offer_ids: list[int] = []
+    for m in range(merchants):
+        owner = await factories.user(name=f"Owner {m}")
+        merchant = await register_merchant(
+            actor=owner, name=f"Shop {m}", category="food", address="1 Road"
+        )
+        await approve_merchant(actor=admin, merchant_id=merchant.id)
+        for i in range(offers // merchants):
+            offer = await create_offer(
+                actor=owner,
+                merchant_id=merchant.id,
+                title=f"O{m}-{i}",
+                description="d",
+                points_price=5,
+                stock=100,
+            )
+            offer_ids.append(offer.id)
+    return offer_ids, admin
+
+
+async def _rich_resident(points: int) -> Actor:
+    resident = await factories.user(name="Resident")
+    async with in_transaction():
+        await award(
+            community_id=resident.community_id,
+            user_id=resident.user_id,
+            reason=PointsReason.SUGGESTION_ADOPTED,
+            source_type="test",
+            source_id=1,
+            points=points,
+        )
+    return resident
+
+
+async def test_offers_page_is_three_statements_at_most(client: GraphQLClient) -> None:
+    await _marketplace(offers=50)
+    resident = await factories.user()
+    token = client.token_for(resident)
+    with counting_statements() as sent:
+        result = await client.execute(OFFERS, token=token)
+    assert len(result["data"]["offers"]["edges"]) == 50
+    assert len(sent) <= 3, sent
+
+
+async def test_wallet_is_five_statements_at_most(client: GraphQLClient) -> None:
+    offer_ids, _ = await _marketplace(offers=10)
+    resident = await _rich_resident(1000)
+    for n, offer_id in enumerate(offer_ids):
+        await redeem_offer(actor=resident, offer_id=offer_id, idempotency_key=f"k{n}")
+    with counting_statements() as sent:
+        result = await client.execute(WALLET, as_=resident)
+    me = result["data"]["me"]
+    assert me["pointsBalance"] == 950
+    assert len(me["pointsHistory"]["edges"]) == 11 and len(me["vouchers"]["edges"]) == 10
+    assert len(sent) <= 5, sent
+
+
+async def test_report_queue_is_six_statements_at_most(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    grid: MicroGrid = await factories.grid("Grid 1")
+    worker = await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid,))
+    for n in range(50):
+        reporter = await factories.user(name=f"Reporter {n}", home_grid=grid)
+        report = await submit_report(
+            actor=reporter,
+            category=ReportCategory.OTHER,
+            description=f"Issue {n}",
+            media_dir=tmp_path,
+        )
+        if n % 2:
+            await accept_report(actor=worker, report_id=report.id)
+    with counting_statements() as sent:
+        result = await client.execute(QUEUE, as_=worker)
+    edges = result["data"]["reports"]["edges"]
+    assert len(edges) == 50
+    assert {len(e["node"]["timeline"]) for e in edges} == {1, 2}
+    assert len(sent) <= 6, sent
+
+
+async def test_redeem_is_eight_statements_at_most(client: GraphQLClient) -> None:
+    offer_ids, _ = await _marketplace(offers=5)
+    resident = await _rich_resident(100)
+    variables = {"offer": global_id("Offer", offer_ids[0]), "key": "once"}
+    with counting_statements() as sent:
+        result = await client.execute(REDEEM, variables, as_=resident)
+    assert result["data"]["redeemOffer"]["errors"] == []
+    assert result["data"]["redeemOffer"]["pointsBalance"] == 95
+    assert len(sent) <= 8, sent
