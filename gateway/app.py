@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,6 +21,7 @@ from strawberry.types.execution import ExecutionResult
 from gateway import jobs
 from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
+from gateway.metrics import OperationMetrics, metrics_endpoint
 from gateway.requests import RequestGuardMiddleware, RequestIdMiddleware
 from gateway.services import Services
 from gateway.settings import Settings
@@ -37,6 +39,15 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def gateway_extensions(settings: Settings) -> tuple[Any, ...]:
+    """Metrics always; OpenTelemetry tracing when switched on (it needs its own packages)."""
+    if not settings.otel_enabled:
+        return (OperationMetrics,)
+    from strawberry.extensions.tracing import OpenTelemetryExtension
+
+    return (OperationMetrics, OpenTelemetryExtension)
+
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
@@ -52,7 +63,7 @@ class GridPointsGraphQL(GraphQL[Context, RootValue]):
     def __init__(self, services: Services) -> None:
         settings = services.settings
         super().__init__(
-            build_schema(production=settings.production),
+            build_schema(production=settings.production, extra=gateway_extensions(settings)),
             graphql_ide="graphiql" if settings.graphiql else None,
             multipart_uploads_enabled=True,
         )
@@ -155,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint(services)),
             Mount(MEDIA_URL.rstrip("/"), StaticFiles(directory=settings.media_dir)),
         ],
         lifespan=lifespan,

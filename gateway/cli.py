@@ -135,6 +135,7 @@ def serve(
         workers=workers,
         timeout_graceful_shutdown=20,
         proxy_headers=False,
+        log_config=None,
     )
 
 

@@ -53,6 +53,8 @@ class Settings:
     rate_limit_scale: float = 1.0
     job_interval_seconds: float = 30.0
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    otel_enabled: bool = False
+    log_level: str = "INFO"
 
     @property
     def production(self) -> bool:
@@ -87,6 +89,8 @@ class Settings:
             rate_limit_scale=_env_float("RATE_LIMIT_SCALE", 1.0),
             job_interval_seconds=_env_float("JOB_INTERVAL_SECONDS", 30.0),
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
+            otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
+            log_level=_env("LOG_LEVEL", "INFO").upper(),
         )
         settings.check()
         return settings

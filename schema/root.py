@@ -67,8 +67,11 @@ Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutatio
 
 
 @cache
-def build_schema(*, production: bool = False) -> strawberry.Schema:
-    """One schema per process and mode; extensions are classes or factories, built once."""
+def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> strawberry.Schema:
+    """One schema per process and mode; extensions are classes or factories, built once.
+
+    `extra` takes the gateway's own extensions (metrics, tracing), which schema/ cannot import.
+    """
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
@@ -79,6 +82,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
+    extensions.extend(extra)
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
     )

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from marketplace.adjustments import adjust_points
 from marketplace.earning import award
-from marketplace.history import points_history
+from marketplace.history import own_entry, points_history
 from marketplace.ledger import (
     AccountRef,
     Posting,
@@ -255,3 +255,11 @@ async def test_transfers_and_entries_are_only_ever_appended() -> None:
     for table in ("points_transfer", "points_entry"):
         assert after[table][: len(before[table])] == before[table]
         assert len(after[table]) == len(before[table]) + (3 if table == "points_transfer" else 6)
+
+
+async def test_one_entry_is_found_only_in_its_owners_wallet() -> None:
+    user, other = await resident(), await resident("Other")
+    await fund(user, 10)
+    entry = (await points_history(user_id=user.user_id, first=1, after=None)).items[0]
+    assert (await own_entry(user_id=user.user_id, entry_id=entry.id)) == entry
+    assert await own_entry(user_id=other.user_id, entry_id=entry.id) is None
