@@ -32,7 +32,9 @@ def tortoise_config(url: str, pool_size: int = 10) -> dict[str, Any]:
 
 
 async def open_database(url: str, pool_size: int = 10) -> None:
-    await Tortoise.init(config=tortoise_config(url, pool_size))
+    """Open the pools for every task of the process: uvicorn serves requests in tasks that
+    do not inherit the lifespan task's context, so the context must be the global one."""
+    await Tortoise.init(config=tortoise_config(url, pool_size), _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -21,7 +21,8 @@ from models.ledger import Account
 from models.sql import fetch
 from resolvers.ids import global_id
 from tests import factories
-from tests.api.client import GraphQLClient
+from tests.api.client import GraphQLClient, make_client
+from tests.dbsetup import TEST_REDIS_URL
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x01" * 64
@@ -127,6 +128,14 @@ CIVIC_TABLES = (
     "points_transfer",
     "points_entry",
 )
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> GraphQLClient:
+    """The app as tests/api/conftest.py makes it (Redis on the second run), with rate limits
+    scaled out of the way: their windows in the shared Redis outlive a test, and the user ids
+    they count by start again at 1 in every test."""
+    return make_client(tmp_path / "media", redis_url=TEST_REDIS_URL, rate_limit_scale=1_000)
 
 
 async def snapshot() -> dict[str, list[dict[str, Any]]]:
@@ -414,24 +423,84 @@ async def test_reports_refuse_bad_input_and_wrong_steps(
         "microGridId": gid("MicroGrid", people.grid),
     }
     cases: list[tuple[Actor, str, dict[str, Any], tuple[str, str | None]]] = [
-        (people.reporter, SUBMIT, {"input": {**base, "description": "  "}}, ("INVALID_INPUT", "description")),
-        (people.reporter, SUBMIT, {"input": {**base, "description": "x" * 2001}}, ("INVALID_INPUT", "description")),
-        (people.reporter, SUBMIT, {"input": {**base, "address": "x" * 201}}, ("INVALID_INPUT", "address")),
-        (people.reporter, SUBMIT, {"input": {**base, "latitude": 91.0, "longitude": 104.0}}, ("INVALID_INPUT", "latitude")),
-        (people.reporter, SUBMIT, {"input": {**base, "latitude": 30.6}}, ("INVALID_INPUT", "longitude")),
-        (people.reporter, SUBMIT, {"input": {**base, "microGridId": gid("MicroGrid", 999)}}, ("NOT_FOUND", "microGridId")),
-        (people.reporter, SUBMIT, {"input": {**base, "microGridId": "nonsense"}}, ("NOT_FOUND", "microGridId")),
-        (homeless, SUBMIT, {"input": {**base, "microGridId": None}}, ("INVALID_INPUT", "microGridId")),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "description": "  "}},
+            ("INVALID_INPUT", "description"),
+        ),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "description": "x" * 2001}},
+            ("INVALID_INPUT", "description"),
+        ),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "address": "x" * 201}},
+            ("INVALID_INPUT", "address"),
+        ),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "latitude": 91.0, "longitude": 104.0}},
+            ("INVALID_INPUT", "latitude"),
+        ),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "latitude": 30.6}},
+            ("INVALID_INPUT", "longitude"),
+        ),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "microGridId": gid("MicroGrid", 999)}},
+            ("NOT_FOUND", "microGridId"),
+        ),
+        (
+            people.reporter,
+            SUBMIT,
+            {"input": {**base, "microGridId": "nonsense"}},
+            ("NOT_FOUND", "microGridId"),
+        ),
+        (
+            homeless,
+            SUBMIT,
+            {"input": {**base, "microGridId": None}},
+            ("INVALID_INPUT", "microGridId"),
+        ),
         (people.worker, ACCEPT, {"id": accepted}, ("INVALID_TRANSITION", None)),
         (people.worker, ACCEPT, {"id": gid("Report", 999)}, ("NOT_FOUND", "reportId")),
         (people.worker, ACCEPT, {"id": "nonsense"}, ("NOT_FOUND", "reportId")),
         (people.worker, DISPATCH, {"id": submitted, "to": manager}, ("INVALID_TRANSITION", None)),
-        (people.worker, DISPATCH, {"id": accepted, "to": gid("User", people.neighbour.user_id)}, ("INVALID_INPUT", "assigneeId")),
-        (people.worker, DISPATCH, {"id": accepted, "to": gid("User", 999)}, ("INVALID_INPUT", "assigneeId")),
-        (people.worker, DISPATCH, {"id": accepted, "to": gid("MicroGrid", people.grid)}, ("NOT_FOUND", "assigneeId")),
+        (
+            people.worker,
+            DISPATCH,
+            {"id": accepted, "to": gid("User", people.neighbour.user_id)},
+            ("INVALID_INPUT", "assigneeId"),
+        ),
+        (
+            people.worker,
+            DISPATCH,
+            {"id": accepted, "to": gid("User", 999)},
+            ("INVALID_INPUT", "assigneeId"),
+        ),
+        (
+            people.worker,
+            DISPATCH,
+            {"id": accepted, "to": gid("MicroGrid", people.grid)},
+            ("NOT_FOUND", "assigneeId"),
+        ),
         (people.manager, RESOLVE, {"id": dispatched}, ("INVALID_INPUT", "note")),
         (people.manager, RESOLVE, {"id": dispatched, "note": "   "}, ("INVALID_INPUT", "note")),
-        (people.manager, RESOLVE, {"id": dispatched, "note": "x" * 2001}, ("INVALID_INPUT", "note")),
+        (
+            people.manager,
+            RESOLVE,
+            {"id": dispatched, "note": "x" * 2001},
+            ("INVALID_INPUT", "note"),
+        ),
         (people.manager, RESOLVE, {"id": submitted, "note": "Done"}, ("NOT_FOUND", "reportId")),
         (people.worker, VERIFY, {"id": submitted}, ("INVALID_TRANSITION", None)),
         (people.worker, VERIFY, {"id": verified}, ("INVALID_TRANSITION", None)),
@@ -441,8 +510,13 @@ async def test_reports_refuse_bad_input_and_wrong_steps(
         (people.worker, ESCALATE, {"id": verified}, ("INVALID_TRANSITION", None)),
         (people.admin, SET_LEVEL, {"category": "NOISE", "hours": 0}, ("INVALID_INPUT", "hours")),
         (people.admin, SET_LEVEL, {"category": "NOISE", "hours": -3}, ("INVALID_INPUT", "hours")),
-        (people.admin, SET_LEVEL, {"category": "NOISE", "hours": 720.5}, ("INVALID_INPUT", "hours")),
-    ]  # fmt: skip
+        (
+            people.admin,
+            SET_LEVEL,
+            {"category": "NOISE", "hours": 720.5},
+            ("INVALID_INPUT", "hours"),
+        ),
+    ]
     before = await snapshot()
     for actor, query, variables, expected in cases:
         result = await client.execute(query, variables, as_=actor)
@@ -576,3 +650,646 @@ async def test_resolving_with_photos(client: GraphQLClient, tmp_path: Path) -> N
     )
     assert errors_of(again) == [("INVALID_TRANSITION", None)]
     assert media_files(tmp_path) == stored
+
+
+# ---------------------------------------------------------------- the report workflow
+
+
+TIMELINE = """
+query($id: ID!) { node(id: $id) { ... on Report {
+  status pointsAwarded overdue assignee { displayName }
+  timeline { fromStatus toStatus note actor { displayName } }
+} } }"""
+
+
+async def test_an_escalated_report_goes_to_the_admins_and_is_verified_once(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    rid = gid("Report", await people.report())
+    member = gid("User", people.member.user_id)
+    escalated = await client.execute(
+        ESCALATE, {"id": rid, "note": "Needs the property company"}, as_=people.worker
+    )
+    assert escalated["data"]["escalateReport"] == {"report": {"status": "ESCALATED"}, "errors": []}
+    not_theirs = await client.execute(DISPATCH, {"id": rid, "to": member}, as_=people.worker)
+    assert not_theirs["data"] is None and codes(not_theirs) == ["FORBIDDEN"]
+    dispatched = await client.execute(
+        DISPATCH, {"id": rid, "to": member, "note": "Please look"}, as_=people.admin
+    )
+    assert dispatched["data"]["dispatchReport"] == {
+        "report": {"status": "DISPATCHED", "assignee": {"displayName": "Member"}},
+        "errors": [],
+    }
+    resolved = await client.execute(RESOLVE, {"id": rid, "note": "Replaced"}, as_=people.member)
+    assert resolved["data"]["resolveReport"] == {"report": {"status": "RESOLVED"}, "errors": []}
+    own_work = await client.execute(VERIFY, {"id": rid}, as_=people.member)
+    assert own_work["data"] is None and codes(own_work) == ["FORBIDDEN"]
+    for attempt in range(2):
+        verified = await client.execute(VERIFY, {"id": rid, "note": "OK"}, as_=people.worker)
+        expected = (
+            {"report": {"status": "VERIFIED"}, "errors": []}
+            if attempt == 0
+            else {"report": None, "errors": [{"code": "INVALID_TRANSITION", "field": None}]}
+        )
+        assert verified["data"]["verifyReport"] == expected
+    seen = await client.execute(TIMELINE, {"id": rid}, as_=people.reporter)
+    assert seen["data"]["node"] == {
+        "status": "VERIFIED",
+        "pointsAwarded": 10,
+        "overdue": False,
+        "assignee": {"displayName": "Member"},
+        "timeline": [
+            {
+                "fromStatus": None,
+                "toStatus": "SUBMITTED",
+                "note": None,
+                "actor": {"displayName": "Reporter"},
+            },
+            {
+                "fromStatus": "SUBMITTED",
+                "toStatus": "ESCALATED",
+                "note": "Needs the property company",
+                "actor": {"displayName": "Worker"},
+            },
+            {
+                "fromStatus": "ESCALATED",
+                "toStatus": "DISPATCHED",
+                "note": "Please look",
+                "actor": {"displayName": "Admin"},
+            },
+            {
+                "fromStatus": "DISPATCHED",
+                "toStatus": "RESOLVED",
+                "note": "Replaced",
+                "actor": {"displayName": "Member"},
+            },
+            {
+                "fromStatus": "RESOLVED",
+                "toStatus": "VERIFIED",
+                "note": "OK",
+                "actor": {"displayName": "Worker"},
+            },
+        ],
+    }
+    assert await balance(people.reporter) == 10
+    assert await fetch("SELECT COUNT(*) AS n FROM points_transfer") == [{"n": 1}]
+
+
+async def test_a_dispute_settled_on_the_spot_and_a_rejected_report(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    dispute = gid("Report", await people.report(category=ReportCategory.DISPUTE))
+    for query, actor, note, status in (
+        (ACCEPT, people.member, None, "ACCEPTED"),
+        (RESOLVE, people.member, "Both agreed on the parking spot", "RESOLVED"),
+        (VERIFY, people.worker, None, "VERIFIED"),
+    ):
+        done = await client.execute(query, {"id": dispute, "note": note}, as_=actor)
+        (payload,) = done["data"].values()
+        assert payload == {"report": {"status": status}, "errors": []}, query
+    assert await balance(people.reporter) == 10
+
+    noise = gid("Report", await people.report(category=ReportCategory.NOISE))
+    for attempt in range(2):
+        rejected = await client.execute(
+            REJECT, {"id": noise, "note": "Not in our grid"}, as_=people.worker
+        )
+        assert rejected["data"]["rejectReport"] == (
+            {"report": {"status": "REJECTED"}, "errors": []}
+            if attempt == 0
+            else {"report": None, "errors": [{"code": "INVALID_TRANSITION", "field": None}]}
+        )
+    seen = await client.execute(TIMELINE, {"id": noise}, as_=people.reporter)
+    assert seen["data"]["node"]["timeline"][-1] == {
+        "fromStatus": "SUBMITTED",
+        "toStatus": "REJECTED",
+        "note": "Not in our grid",
+        "actor": {"displayName": "Worker"},
+    }
+    assert seen["data"]["node"]["pointsAwarded"] == 0
+    assert await balance(people.reporter) == 10
+
+
+async def test_the_reporter_may_escalate_an_overdue_report(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    report = await people.report("ACCEPTED")
+    rid = gid("Report", report)
+    early = await client.execute(ESCALATE, {"id": rid}, as_=people.reporter)
+    assert early["data"] is None and codes(early) == ["FORBIDDEN"]
+    await Report.filter(id=report.id).update(due_at=datetime.now(UTC) - timedelta(minutes=1))
+    assert (await client.execute(TIMELINE, {"id": rid}, as_=people.reporter))["data"]["node"][
+        "overdue"
+    ] is True
+    escalated = await client.execute(
+        ESCALATE, {"id": rid, "note": "Still dark"}, as_=people.reporter
+    )
+    assert escalated["data"]["escalateReport"] == {"report": {"status": "ESCALATED"}, "errors": []}
+
+
+async def test_service_levels_are_set_by_admins_and_set_the_next_deadlines(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    defaults = [
+        {"category": "SAFETY_HAZARD", "hours": 1.0},
+        {"category": "SANITATION", "hours": 24.0},
+        {"category": "FACILITY", "hours": 24.0},
+        {"category": "DISPUTE", "hours": 24.0},
+        {"category": "NOISE", "hours": 24.0},
+        {"category": "OTHER", "hours": 24.0},
+    ]
+    levels = "{ serviceLevels { category hours } }"
+    assert (await client.execute(levels, as_=people.reporter))["data"]["serviceLevels"] == defaults
+    anonymous = await client.execute(levels)
+    assert anonymous["data"] is None and codes(anonymous) == ["UNAUTHENTICATED"]
+    changed = [
+        {**level, "hours": 4.5} if level["category"] == "NOISE" else level for level in defaults
+    ]
+    for hours in (2, 4.5):
+        result = await client.execute(
+            SET_LEVEL, {"category": "NOISE", "hours": hours}, as_=people.admin
+        )
+        assert result["data"]["setServiceLevel"]["errors"] == []
+    assert result["data"]["setServiceLevel"]["serviceLevels"] == changed
+    assert await fetch("SELECT category, hours FROM service_level") == [
+        {"category": "NOISE", "hours": 4.5}
+    ]
+    assert (await client.execute(levels, as_=people.reporter))["data"]["serviceLevels"] == changed
+
+    submitted = await client.execute(
+        SUBMIT,
+        {"input": {"category": "NOISE", "description": "Drilling at night"}},
+        as_=people.reporter,
+    )
+    assert submitted["data"]["submitReport"]["errors"] == []
+    report = await Report.get(description="Drilling at night")
+    assert report.due_at is not None and report.micro_grid_id == people.grid.id
+    assert report.due_at - report.created_at == timedelta(hours=4.5)
+
+
+# ---------------------------------------------------------------- who sees which report
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("reporter", ["mine"]),
+        ("neighbour", ["neighbours"]),
+        ("rider", ["elsewhere"]),
+        ("member", ["mine", "neighbours"]),
+        ("worker", ["mine", "neighbours"]),
+        ("other_worker", ["elsewhere"]),
+        ("manager", ["neighbours"]),
+        ("admin", ["mine", "neighbours", "elsewhere"]),
+    ],
+)
+async def test_reports_lists_what_each_role_may_see(
+    client: GraphQLClient, tmp_path: Path, who: str, sees: list[str]
+) -> None:
+    people = await cast(tmp_path)
+    rider = await factories.user(Role.MOBILE_REPORTER, name="Rider")
+    await people.report(description="mine")
+    await people.report(
+        "DISPATCHED",
+        category=ReportCategory.NOISE,
+        description="neighbours",
+        reporter=people.neighbour,
+    )
+    await reports.submit_report(
+        actor=rider,
+        category=ReportCategory.SAFETY_HAZARD,
+        description="elsewhere",
+        micro_grid_id=people.other_grid.id,
+        media_dir=people.media,
+    )
+    viewer = rider if who == "rider" else getattr(people, who)
+    listed = await client.execute(REPORTS, as_=viewer)
+    names = [edge["node"]["description"] for edge in listed["data"]["reports"]["edges"]]
+    # Staff get a queue, oldest first; residents their own, newest first.
+    assert names == (
+        sees if who in ("member", "worker", "manager", "admin", "other_worker") else sees[::-1]
+    )
+    for description, report in [(r.description, r) for r in await Report.all()]:
+        node = await client.execute(TIMELINE, {"id": gid("Report", report)}, as_=viewer)
+        assert (node["data"]["node"] is not None) is (description in sees), description
+    dispatched = await client.execute(REPORTS, {"status": "DISPATCHED"}, as_=viewer)
+    expected = ["neighbours"] if "neighbours" in sees else []
+    assert [e["node"]["description"] for e in dispatched["data"]["reports"]["edges"]] == expected
+
+
+async def test_reports_pages_and_refuses_nobody(client: GraphQLClient, tmp_path: Path) -> None:
+    people = await cast(tmp_path)
+    for n in range(3):
+        await people.report(description=f"Report {n}")
+    first = await client.execute(REPORTS, {"first": 2}, as_=people.worker)
+    page = first["data"]["reports"]
+    assert [e["node"]["description"] for e in page["edges"]] == ["Report 0", "Report 1"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    rest = await client.execute(
+        REPORTS, {"first": 2, "after": page["pageInfo"]["endCursor"]}, as_=people.worker
+    )
+    assert [e["node"]["description"] for e in rest["data"]["reports"]["edges"]] == ["Report 2"]
+    assert rest["data"]["reports"]["pageInfo"]["hasNextPage"] is False
+    anonymous = await client.execute(REPORTS)
+    assert anonymous["data"] is None and codes(anonymous) == ["UNAUTHENTICATED"]
+    # Staff see who reported, but not their wallet or phone.
+    query = "{ reports { edges { node { reporter { displayName phone pointsBalance } } } } }"
+    seen = await client.execute(query, as_=people.worker)
+    assert seen["data"]["reports"]["edges"][0]["node"]["reporter"] == {
+        "displayName": "Reporter",
+        "phone": None,
+        "pointsBalance": None,
+    }
+
+
+# ---------------------------------------------------------------- events
+
+
+async def test_events_seat_wait_promote_and_check_in(client: GraphQLClient, tmp_path: Path) -> None:
+    people = await cast(tmp_path)
+    created = await client.execute(CREATE_EVENT, {"input": event_input()}, as_=people.worker)
+    assert created["data"]["createEvent"] == {
+        "event": {
+            "title": "Courtyard clean-up",
+            "location": "Courtyard 1",
+            "capacity": 2,
+            "pointsReward": 15,
+            "confirmedCount": 0,
+            "waitlistCount": 0,
+            "organizer": {"displayName": "Worker"},
+            "viewerSignup": None,
+        },
+        "errors": [],
+    }
+    event = await Event.get(title="Courtyard clean-up")
+    eid = gid("Event", event)
+    statuses = []
+    for person in (people.reporter, people.neighbour, people.member):
+        signed = await client.execute(SIGN_UP, {"id": eid}, as_=person)
+        statuses.append(signed["data"]["signUpForEvent"]["signup"]["status"])
+    assert statuses == ["CONFIRMED", "CONFIRMED", "WAITLISTED"]
+    assert signed["data"]["signUpForEvent"]["signup"]["event"] == {
+        "confirmedCount": 2,
+        "waitlistCount": 1,
+    }
+    first = await client.execute(SIGN_UP, {"id": eid}, as_=people.reporter)
+    again = await client.execute(SIGN_UP, {"id": eid}, as_=people.reporter)
+    assert again == first
+    assert first["data"]["signUpForEvent"]["signup"]["status"] == "CONFIRMED"
+    assert await fetch("SELECT COUNT(*) AS n FROM event_signup") == [{"n": 3}]
+
+    async def viewed_by(actor: Actor) -> dict[str, Any]:
+        listed = await client.execute(EVENTS, as_=actor)
+        (edge,) = listed["data"]["events"]["edges"]
+        node: dict[str, Any] = edge["node"]
+        return node
+
+    assert await viewed_by(people.reporter) == {
+        "title": "Courtyard clean-up",
+        "confirmedCount": 2,
+        "waitlistCount": 1,
+        "viewerSignup": {"status": "CONFIRMED"},
+    }
+    assert (await viewed_by(people.member))["viewerSignup"] == {"status": "WAITLISTED"}
+    assert (await viewed_by(people.admin))["viewerSignup"] is None
+
+    # The reporter leaves: the first person waiting takes the seat.
+    left = await client.execute(CANCEL_SIGNUP, {"id": eid}, as_=people.reporter)
+    assert left["data"]["cancelEventSignup"] == {
+        "signup": {
+            "id": first["data"]["signUpForEvent"]["signup"]["id"],
+            "status": "CANCELLED",
+            "event": {"confirmedCount": 2, "waitlistCount": 0},
+        },
+        "errors": [],
+    }
+    twice = await client.execute(CANCEL_SIGNUP, {"id": eid}, as_=people.reporter)
+    assert errors_of(twice) == [("INVALID_TRANSITION", None)]
+    assert (await viewed_by(people.member))["viewerSignup"] == {"status": "CONFIRMED"}
+    assert (await viewed_by(people.reporter))["viewerSignup"] == {"status": "CANCELLED"}
+
+    member = {"event": eid, "user": gid("User", people.member.user_id)}
+    checked = await client.execute(CHECK_IN, member, as_=people.worker)
+    assert checked["data"]["checkInAttendee"] == {
+        "signup": {"status": "ATTENDED", "user": {"displayName": "Member"}},
+        "errors": [],
+    }
+    repeated = await client.execute(CHECK_IN, member, as_=people.admin)
+    assert errors_of(repeated) == [("INVALID_TRANSITION", None)]
+    assert await balance(people.member) == 15
+    cancelled = {"event": eid, "user": gid("User", people.reporter.user_id)}
+    assert errors_of(await client.execute(CHECK_IN, cancelled, as_=people.worker)) == [
+        ("INVALID_TRANSITION", None)
+    ]
+    stranger = {"event": eid, "user": gid("User", people.manager.user_id)}
+    assert errors_of(await client.execute(CHECK_IN, stranger, as_=people.worker)) == [
+        ("NOT_FOUND", "userId")
+    ]
+    # Signing up again after cancelling joins the back of the queue.
+    back = await client.execute(SIGN_UP, {"id": eid}, as_=people.reporter)
+    assert back["data"]["signUpForEvent"]["signup"]["status"] == "WAITLISTED"
+    assert (
+        back["data"]["signUpForEvent"]["signup"]["id"]
+        == left["data"]["cancelEventSignup"]["signup"]["id"]
+    )
+    assert await viewed_by(people.admin) == {
+        "title": "Courtyard clean-up",
+        "confirmedCount": 2,
+        "waitlistCount": 1,
+        "viewerSignup": None,
+    }
+    anonymous = await client.execute(EVENTS)
+    assert anonymous["data"] is None and codes(anonymous) == ["UNAUTHENTICATED"]
+
+
+async def test_events_refuse_bad_input_and_write_nothing(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    upcoming = await an_event(people.worker)
+    past = await an_event(people.worker, past=True)
+    eid = gid("Event", upcoming)
+    start = datetime.now(UTC) + timedelta(days=3)
+    cases: list[tuple[Actor, str, dict[str, Any], tuple[str, str | None]]] = [
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(title=" ")},
+            ("INVALID_INPUT", "title"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(title="x" * 101)},
+            ("INVALID_INPUT", "title"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(location="")},
+            ("INVALID_INPUT", "location"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(description="x" * 5001)},
+            ("INVALID_INPUT", "description"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(startsAt=iso(start), endsAt=iso(start))},
+            ("INVALID_INPUT", "endsAt"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(startsAt="2099-01-01T10:00:00")},
+            ("INVALID_INPUT", "startsAt"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(capacity=0)},
+            ("INVALID_INPUT", "capacity"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(capacity=10_001)},
+            ("INVALID_INPUT", "capacity"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(pointsReward=-1)},
+            ("INVALID_INPUT", "pointsReward"),
+        ),
+        (
+            people.worker,
+            CREATE_EVENT,
+            {"input": event_input(pointsReward=1001)},
+            ("INVALID_INPUT", "pointsReward"),
+        ),
+        (people.reporter, SIGN_UP, {"id": gid("Event", 999)}, ("NOT_FOUND", "eventId")),
+        (people.reporter, SIGN_UP, {"id": "nonsense"}, ("NOT_FOUND", "eventId")),
+        (people.reporter, SIGN_UP, {"id": gid("Event", past)}, ("INVALID_TRANSITION", None)),
+        (people.reporter, CANCEL_SIGNUP, {"id": eid}, ("NOT_FOUND", "eventId")),
+        (
+            people.worker,
+            CHECK_IN,
+            {"event": eid, "user": gid("User", people.reporter.user_id)},
+            ("NOT_FOUND", "userId"),
+        ),
+        (people.worker, CHECK_IN, {"event": eid, "user": "nonsense"}, ("NOT_FOUND", "userId")),
+        (
+            people.worker,
+            CHECK_IN,
+            {"event": gid("Event", 999), "user": gid("User", people.reporter.user_id)},
+            ("NOT_FOUND", "eventId"),
+        ),
+    ]
+    before = await snapshot()
+    for actor, query, variables, expected in cases:
+        result = await client.execute(query, variables, as_=actor)
+        assert errors_of(result) == [expected], variables
+        (payload,) = result["data"].values()
+        assert next(value for key, value in payload.items() if key != "errors") is None
+    assert await snapshot() == before
+
+
+# ---------------------------------------------------------------- suggestions and notices
+
+
+async def test_suggestions_are_reviewed_once_and_adoption_pays(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    submitted = await client.execute(
+        SUBMIT_SUGGESTION, {"title": "  More benches ", "body": "By the gate"}, as_=people.reporter
+    )
+    assert submitted["data"]["submitSuggestion"] == {
+        "suggestion": {
+            "title": "More benches",
+            "body": "By the gate",
+            "status": "SUBMITTED",
+            "pointsAwarded": 0,
+            "reviewNote": None,
+            "author": {"displayName": "Reporter"},
+        },
+        "errors": [],
+    }
+    await client.execute(
+        SUBMIT_SUGGESTION, {"title": "Bike shed", "body": "Covered"}, as_=people.neighbour
+    )
+    benches, shed = [
+        gid("Suggestion", row["id"]) for row in await fetch("SELECT id FROM suggestion ORDER BY id")
+    ]
+    listing = """
+    query($status: SuggestionStatus) { suggestions(status: $status) { edges { node {
+      title status author { displayName pointsBalance }
+    } } } }"""
+
+    async def titles(status: str | None, actor: Actor = people.neighbour) -> list[str]:
+        listed = await client.execute(listing, {"status": status}, as_=actor)
+        return [edge["node"]["title"] for edge in listed["data"]["suggestions"]["edges"]]
+
+    assert await titles(None) == ["Bike shed", "More benches"]
+    assert await titles("SUBMITTED") == ["Bike shed", "More benches"]
+    listed = await client.execute(listing, {"status": None}, as_=people.neighbour)
+    # Participation is public; the authors' wallets are not.
+    assert [e["node"]["author"] for e in listed["data"]["suggestions"]["edges"]] == [
+        {"displayName": "Neighbour", "pointsBalance": 0},
+        {"displayName": "Reporter", "pointsBalance": None},
+    ]
+
+    adopted = await client.execute(
+        REVIEW, {"id": benches, "decision": "ADOPT", "note": "Ordered six"}, as_=people.admin
+    )
+    assert adopted["data"]["reviewSuggestion"] == {
+        "suggestion": {"status": "ADOPTED", "pointsAwarded": 20, "reviewNote": "Ordered six"},
+        "errors": [],
+    }
+    for decision in ("ADOPT", "DECLINE"):
+        again = await client.execute(
+            REVIEW, {"id": benches, "decision": decision}, as_=people.admin
+        )
+        assert errors_of(again) == [("INVALID_TRANSITION", None)]
+    assert await balance(people.reporter) == 20
+    declined = await client.execute(REVIEW, {"id": shed, "decision": "DECLINE"}, as_=people.admin)
+    assert declined["data"]["reviewSuggestion"]["suggestion"] == {
+        "status": "DECLINED",
+        "pointsAwarded": 0,
+        "reviewNote": None,
+    }
+    assert await balance(people.neighbour) == 0
+    assert await titles("ADOPTED") == ["More benches"]
+    assert await titles("DECLINED") == ["Bike shed"]
+    anonymous = await client.execute(listing)
+    assert anonymous["data"] is None and codes(anonymous) == ["UNAUTHENTICATED"]
+
+
+async def test_suggestions_and_notices_refuse_bad_input(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    cases: list[tuple[Actor, str, dict[str, Any], tuple[str, str]]] = [
+        (
+            people.reporter,
+            SUBMIT_SUGGESTION,
+            {"title": " ", "body": "x"},
+            ("INVALID_INPUT", "title"),
+        ),
+        (
+            people.reporter,
+            SUBMIT_SUGGESTION,
+            {"title": "x" * 101, "body": "x"},
+            ("INVALID_INPUT", "title"),
+        ),
+        (people.reporter, SUBMIT_SUGGESTION, {"title": "x", "body": ""}, ("INVALID_INPUT", "body")),
+        (
+            people.reporter,
+            SUBMIT_SUGGESTION,
+            {"title": "x", "body": "x" * 5001},
+            ("INVALID_INPUT", "body"),
+        ),
+        (
+            people.admin,
+            REVIEW,
+            {"id": gid("Suggestion", 999), "decision": "ADOPT"},
+            ("NOT_FOUND", "suggestionId"),
+        ),
+        (
+            people.admin,
+            REVIEW,
+            {"id": "nonsense", "decision": "ADOPT"},
+            ("NOT_FOUND", "suggestionId"),
+        ),
+        (
+            people.admin,
+            PUBLISH,
+            {"kind": "JOB", "title": "", "body": "x"},
+            ("INVALID_INPUT", "title"),
+        ),
+        (
+            people.admin,
+            PUBLISH,
+            {"kind": "JOB", "title": "x" * 101, "body": "x"},
+            ("INVALID_INPUT", "title"),
+        ),
+        (
+            people.worker,
+            PUBLISH,
+            {"kind": "JOB", "title": "x", "body": "  "},
+            ("INVALID_INPUT", "body"),
+        ),
+        (
+            people.worker,
+            PUBLISH,
+            {"kind": "JOB", "title": "x", "body": "x" * 10_001},
+            ("INVALID_INPUT", "body"),
+        ),
+    ]
+    before = await snapshot()
+    for actor, query, variables, expected in cases:
+        result = await client.execute(query, variables, as_=actor)
+        assert errors_of(result) == [expected], variables
+        (payload,) = result["data"].values()
+        assert next(value for key, value in payload.items() if key != "errors") is None
+    assert await snapshot() == before
+
+
+async def test_notices_are_published_by_staff_and_read_by_kind(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    people = await cast(tmp_path)
+    published = []
+    for actor, kind, title in (
+        (people.admin, "ANNOUNCEMENT", "Water off on Friday"),
+        (people.worker, "JOB", "Security guard wanted"),
+        (people.admin, "POLICY", "Bulky waste rules"),
+        (people.worker, "JOB", "Cleaner wanted"),
+    ):
+        done = await client.execute(
+            PUBLISH, {"kind": kind, "title": title, "body": "Details"}, as_=actor
+        )
+        published.append(done["data"]["publishNotice"])
+    assert published[1] == {
+        "notice": {
+            "kind": "JOB",
+            "title": "Security guard wanted",
+            "body": "Details",
+            "author": {"displayName": "Worker"},
+        },
+        "errors": [],
+    }
+    query = """
+    query($kind: NoticeKind) {
+      notices(kind: $kind) { edges { node { kind title author { displayName } } } }
+    }"""
+    everything = await client.execute(query, {"kind": None}, as_=people.reporter)
+    assert [e["node"]["title"] for e in everything["data"]["notices"]["edges"]] == [
+        "Cleaner wanted",
+        "Bulky waste rules",
+        "Security guard wanted",
+        "Water off on Friday",
+    ]
+    jobs = await client.execute(query, {"kind": "JOB"}, as_=people.reporter)
+    assert jobs["data"]["notices"]["edges"] == [
+        {"node": {"kind": "JOB", "title": "Cleaner wanted", "author": {"displayName": "Worker"}}},
+        {
+            "node": {
+                "kind": "JOB",
+                "title": "Security guard wanted",
+                "author": {"displayName": "Worker"},
+            }
+        },
+    ]
+    activities = await client.execute(query, {"kind": "ACTIVITY"}, as_=people.reporter)
+    assert activities["data"]["notices"]["edges"] == []
+    anonymous = await client.execute(query)
+    assert anonymous["data"] is None and codes(anonymous) == ["UNAUTHENTICATED"]

@@ -3,9 +3,13 @@ retries that act once, and what each viewer may read of wallets, offers and vouc
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from marketplace import adjustments, merchants, offers, redemption
 from models.actor import Actor
@@ -15,7 +19,8 @@ from models.market import Merchant, Offer, Voucher
 from models.sql import fetch
 from resolvers.ids import global_id
 from tests import factories
-from tests.api.client import GraphQLClient
+from tests.api.client import GraphQLClient, make_client
+from tests.dbsetup import TEST_REDIS_URL
 
 SET_RULE = """
 mutation($reason: PointsReason!, $points: Int!, $cap: Int) {
@@ -108,6 +113,14 @@ MARKET_TABLES = (
     "earning_rule",
     "user_role",
 )
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> GraphQLClient:
+    """The app as tests/api/conftest.py makes it (Redis on the second run), with rate limits
+    scaled out of the way: their windows in the shared Redis outlive a test, and the user ids
+    they count by start again at 1 in every test."""
+    return make_client(tmp_path / "media", redis_url=TEST_REDIS_URL, rate_limit_scale=1_000)
 
 
 async def snapshot() -> dict[str, list[dict[str, Any]]]:
@@ -1157,3 +1170,116 @@ async def test_a_merchants_redemptions_are_for_its_operators(client: GraphQLClie
     assert as_resident["data"] == {"node": {"name": "Sunny Grocery", "redemptions": None}}
     assert codes(as_resident) == ["FORBIDDEN"]
     assert await Voucher.filter(id=second.id, status="ISSUED").exists()
+
+
+async def test_offers_and_merchants_by_id_show_operators_everything(client: GraphQLClient) -> None:
+    shop = await open_shop()
+    paused = await offers.create_offer(
+        actor=shop.owner,
+        merchant_id=shop.merchant.id,
+        title="Soy sauce",
+        description="",
+        points_price=5,
+        stock=2,
+    )
+    await Offer.filter(id=paused.id).update(status=OfferStatus.PAUSED)
+    offer_query = "query($id: ID!) { node(id: $id) { ... on Offer { title status } } }"
+    paused_id = {"id": global_id("Offer", paused.id)}
+    for viewer, expected in (
+        (shop.owner, {"title": "Soy sauce", "status": "PAUSED"}),
+        (shop.admin, {"title": "Soy sauce", "status": "PAUSED"}),
+        (shop.resident, None),
+        (None, None),
+    ):
+        seen = await client.execute(offer_query, paused_id, as_=viewer)
+        assert seen == {"data": {"node": expected}}, viewer
+    listed = await client.execute(offer_query, {"id": shop.offer_id}, as_=shop.resident)
+    assert listed["data"]["node"] == {"title": "Rice 5 kg", "status": "ACTIVE"}
+
+    merchant_query = """
+    query($id: ID!) { node(id: $id) { ... on Merchant {
+      name status offers { edges { node { title } } }
+    } } }"""
+    as_owner = await client.execute(merchant_query, {"id": shop.merchant_id}, as_=shop.owner)
+    assert as_owner["data"]["node"]["offers"]["edges"] == [
+        {"node": {"title": "Soy sauce"}},
+        {"node": {"title": "Rice 5 kg"}},
+    ]
+    as_resident = await client.execute(merchant_query, {"id": shop.merchant_id}, as_=shop.resident)
+    assert as_resident["data"]["node"] == {
+        "name": "Sunny Grocery",
+        "status": "ACTIVE",
+        "offers": {"edges": [{"node": {"title": "Rice 5 kg"}}]},
+    }
+    pending = await merchants.register_merchant(
+        actor=shop.resident, name="Noodle Bar", category="Food", address="2 Jinhua Road"
+    )
+    pending_id = {"id": global_id("Merchant", pending.id)}
+    neighbour = await factories.user(name="Neighbour")
+    assert (await client.execute(merchant_query, pending_id, as_=neighbour))["data"] == {
+        "node": None
+    }
+    assert (await client.execute(merchant_query, pending_id, as_=shop.admin))["data"]["node"][
+        "status"
+    ] == "PENDING"
+    # Which merchants a user runs is as private as their wallet.
+    runs = "query($id: ID!) { node(id: $id) { ... on User { merchants { name } } } }"
+    owner_id = {"id": global_id("User", shop.resident.user_id)}
+    assert (await client.execute(runs, owner_id, as_=neighbour))["data"]["node"] == {
+        "merchants": []
+    }
+    assert (await client.execute(runs, owner_id, as_=shop.admin))["data"]["node"] == {
+        "merchants": [{"name": "Noodle Bar"}]
+    }
+
+
+async def test_history_and_vouchers_page_and_filter(client: GraphQLClient) -> None:
+    shop = await open_shop()
+    first = await redeemed(shop, key="a")
+    await redeemed(shop, key="b")
+    await client.execute(USE, {"code": first.code}, as_=shop.owner)
+    query = """
+    query($after: String, $status: VoucherStatus) { me {
+      pointsHistory(first: 2, after: $after) {
+        edges { node { amount balanceAfter } } pageInfo { hasNextPage endCursor }
+      }
+      vouchers(status: $status) { edges { node { status } } }
+    } }"""
+    page = (await client.execute(query, as_=shop.resident))["data"]["me"]
+    assert [e["node"] for e in page["pointsHistory"]["edges"]] == [
+        {"amount": -10, "balanceAfter": 80},
+        {"amount": -10, "balanceAfter": 90},
+    ]
+    assert page["pointsHistory"]["pageInfo"]["hasNextPage"] is True
+    assert page["vouchers"]["edges"] == [
+        {"node": {"status": "ISSUED"}},
+        {"node": {"status": "USED"}},
+    ]
+    after = page["pointsHistory"]["pageInfo"]["endCursor"]
+    rest = await client.execute(query, {"after": after, "status": "USED"}, as_=shop.resident)
+    me = rest["data"]["me"]
+    assert [e["node"] for e in me["pointsHistory"]["edges"]] == [
+        {"amount": 100, "balanceAfter": 100}
+    ]
+    assert me["pointsHistory"]["pageInfo"]["hasNextPage"] is False
+    assert me["vouchers"]["edges"] == [{"node": {"status": "USED"}}]
+
+
+async def test_a_double_tap_redeems_and_adjusts_once(client: GraphQLClient) -> None:
+    shop = await open_shop(stock=3, funds=0)
+    wallet = global_id("User", shop.resident.user_id)
+    grant = {"user": wallet, "amount": 30, "memo": "Bonus", "key": "tap"}
+    granted = await asyncio.gather(
+        *(client.execute(ADJUST, grant, as_=shop.admin) for _ in range(4))
+    )
+    assert all(result == granted[0] for result in granted)
+    assert granted[0]["data"]["adjustPoints"]["entry"]["balanceAfter"] == 30
+    redeem = {"offer": shop.offer_id, "key": "tap"}
+    bought = await asyncio.gather(
+        *(client.execute(REDEEM, redeem, as_=shop.resident) for _ in range(4))
+    )
+    assert all(result == bought[0] for result in bought)
+    assert bought[0]["data"]["redeemOffer"]["pointsBalance"] == 20
+    assert await balance(shop.resident) == 20
+    assert await Voucher.all().count() == 1
+    assert (await Offer.get(id=shop.offer.id)).remaining == 2

@@ -1,0 +1,353 @@
+"""Seeding the benchmark database with set-based SQL (INSERT ... SELECT generate_series).
+
+Nothing goes through the ORM row by row. The ledger is written the way the domain writes it,
+only in bulk: each transfer is one points_transfer row and two points_entry rows (debit and
+credit), every entry's balance_after is the running sum of its account's entries (a window
+function), and account.balance ends equal to the sum of the account's entries.
+
+Wallets never dip below zero: transfers come round-robin over a set of wallets, and in each
+wallet's own sequence every fourth transfer is a small spend after three larger earnings.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import asyncpg
+
+from bench.config import Plan
+from gateway.db import apply_migrations
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$YmVuY2g$not-a-real-hash-logins-are-not-benchmarked"
+CATEGORIES = ["SAFETY_HAZARD", "SANITATION", "FACILITY", "DISPUTE", "NOISE", "OTHER"]
+EARN_REASONS = ["REPORT_VERIFIED", "EVENT_ATTENDED", "SUGGESTION_ADOPTED"]
+
+
+@dataclass
+class SeedTimings:
+    steps: dict[str, float]
+
+    def total(self) -> float:
+        return sum(self.steps.values())
+
+
+async def create_database(admin_url: str, name: str) -> None:
+    """Drop the benchmark database if a previous run kept it, and create it anew."""
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+async def drop_database(admin_url: str, name: str) -> None:
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def migrate(url: str) -> None:
+    await apply_migrations(url)
+
+
+async def _timed(timings: SeedTimings, step: str, conn: asyncpg.Connection, sql: str) -> None:
+    started = time.perf_counter()
+    await conn.execute(sql)
+    timings.steps[step] = timings.steps.get(step, 0.0) + time.perf_counter() - started
+
+
+async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimings) -> None:
+    """The grid tree, people and roles, merchants and offers, wallets, reports."""
+    r, m, w = plan.residents, plan.merchants, plan.grid_workers
+    g, c = plan.micro_grids, plan.courtyards
+    await conn.execute("SET work_mem = '256MB'")
+    await _timed(
+        timings,
+        "grid tree",
+        conn,
+        f"""
+        INSERT INTO community (id, name, created_at) VALUES (1, 'Bench community', now());
+        INSERT INTO courtyard (id, community_id, name, party_branch)
+          SELECT i, 1, 'Courtyard ' || i, 'Branch ' || i FROM generate_series(1, {c}) i;
+        INSERT INTO micro_grid (id, courtyard_id, name)
+          SELECT i, (i - 1) % {c} + 1, 'Grid ' || i FROM generate_series(1, {g}) i;
+        """,
+    )
+    # Users: residents 1..r, merchant owners r+1..r+m, grid workers after them.
+    await _timed(
+        timings,
+        "users and roles",
+        conn,
+        f"""
+        INSERT INTO app_user (id, community_id, phone, password_hash, display_name, home_grid_id,
+                              created_at)
+          SELECT i, 1, '139' || lpad(i::text, 8, '0'), '{PASSWORD_HASH}',
+                 CASE WHEN i <= {r} THEN 'Resident ' || i
+                      WHEN i <= {r + m} THEN 'Owner ' || (i - {r})
+                      ELSE 'Grid worker ' || (i - {r + m}) END,
+                 CASE WHEN i <= {r} THEN (i - 1) % {g} + 1 END,
+                 now() - interval '400 days'
+          FROM generate_series(1, {r + m + w}) i;
+        INSERT INTO user_role (user_id, role)
+          SELECT i, CASE WHEN i <= {r} THEN 'RESIDENT' WHEN i <= {r + m} THEN 'MERCHANT'
+                         ELSE 'GRID_WORKER' END
+          FROM generate_series(1, {r + m + w}) i;
+        INSERT INTO grid_assignment (user_id, micro_grid_id, role, is_leader)
+          SELECT {r + m} + (j - 1) % {w} + 1, j, 'GRID_WORKER', true
+          FROM generate_series(1, {g}) j;
+        """,
+    )
+    await _timed(
+        timings,
+        "merchants and offers",
+        conn,
+        f"""
+        INSERT INTO merchant (id, community_id, owner_id, name, category, address, status,
+                              created_at)
+          SELECT i, 1, {r} + i, 'Shop ' || i, 'food', i || ' Market Road', 'ACTIVE',
+                 now() - interval '400 days'
+          FROM generate_series(1, {m}) i;
+        INSERT INTO merchant_operator (merchant_id, user_id)
+          SELECT i, {r} + i FROM generate_series(1, {m}) i;
+        INSERT INTO offer (id, merchant_id, title, description, points_price, stock_added,
+                           remaining, per_user_limit, valid_from, valid_until, status,
+                           created_at)
+          SELECT i, (i - 1) % {m} + 1, 'Offer ' || i, 'A voucher for offer ' || i,
+                 1 + i % 10, 1000, 1000, NULL, NULL, NULL, 'ACTIVE',
+                 now() - interval '200 days' + i * interval '1 minute'
+          FROM generate_series(1, {plan.offers}) i;
+        """,
+    )
+    await _timed(
+        timings,
+        "accounts",
+        conn,
+        f"""
+        INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
+          VALUES (1, 1, 'POOL', NULL, NULL, 0);
+        INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
+          SELECT 1 + i, 1, 'WALLET', i, NULL, 0 FROM generate_series(1, {r}) i;
+        INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
+          SELECT 1 + {r} + i, 1, 'MERCHANT', NULL, i, 0 FROM generate_series(1, {m}) i;
+        """,
+    )
+    categories = "ARRAY[" + ",".join(f"'{x}'" for x in CATEGORIES) + "]"
+    await _timed(
+        timings,
+        "reports",
+        conn,
+        f"""
+        INSERT INTO report (id, community_id, micro_grid_id, reporter_id, category, description,
+                            status, address, photos, points_awarded, created_at, updated_at)
+          SELECT i, 1, (i - 1) % {g} + 1, (i * 7919) % {r} + 1,
+                 ({categories})[i % 6 + 1], 'Report ' || i || ': something needs fixing',
+                 'SUBMITTED', 'Building ' || (i % 40 + 1), '[]'::jsonb, 0,
+                 now() - interval '60 days' + i * interval '1 second',
+                 now() - interval '60 days' + i * interval '1 second'
+          FROM generate_series(1, {plan.reports}) i;
+        INSERT INTO report_event (report_id, actor_id, from_status, to_status, note, at)
+          SELECT id, reporter_id, NULL, 'SUBMITTED', NULL, created_at FROM report ORDER BY id;
+        """,
+    )
+    await _reset_sequences(conn)
+
+
+async def _reset_sequences(conn: asyncpg.Connection) -> None:
+    for table in (
+        "community",
+        "courtyard",
+        "micro_grid",
+        "app_user",
+        "user_role",
+        "grid_assignment",
+        "merchant",
+        "merchant_operator",
+        "offer",
+        "account",
+        "report",
+        "report_event",
+        "points_transfer",
+        "points_entry",
+        "voucher",
+    ):
+        await conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )
+
+
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS bench_tx (
+  seq bigint, debit int, credit int, amount bigint, reason text, memo text, actor_id int,
+  source_type text, source_id int, created_at timestamptz);
+TRUNCATE bench_tx;
+"""
+
+# Post every staged transfer: transfers with ids after the last one, two entries each with
+# the running balance, then the cached balances.
+_POST = """
+CREATE TEMP TABLE bench_entries AS
+  SELECT s.id, s.account_id, s.transfer_id, s.amount,
+         a.balance + sum(s.amount) OVER (PARTITION BY s.account_id ORDER BY s.id) AS balance_after,
+         s.reason, s.memo, s.created_at
+  FROM (
+    SELECT {e0} + 2 * seq + 1 AS id, debit AS account_id, {t0} + seq + 1 AS transfer_id,
+           -amount AS amount, reason, memo, created_at FROM bench_tx
+    UNION ALL
+    SELECT {e0} + 2 * seq + 2, credit, {t0} + seq + 1, amount, reason, memo, created_at
+    FROM bench_tx
+  ) s JOIN account a ON a.id = s.account_id;
+INSERT INTO points_transfer (id, debit_account_id, credit_account_id, amount, reason, memo,
+                             actor_id, source_type, source_id, idempotency_key, fingerprint,
+                             created_at)
+  SELECT {t0} + seq + 1, debit, credit, amount, reason, memo, actor_id, source_type, source_id,
+         NULL, NULL, created_at
+  FROM bench_tx ORDER BY seq;
+INSERT INTO points_entry (id, account_id, transfer_id, amount, balance_after, reason, memo,
+                          created_at)
+  SELECT id, account_id, transfer_id, amount, balance_after, reason, memo, created_at
+  FROM bench_entries ORDER BY id;
+UPDATE account a SET balance = a.balance + d.delta
+  FROM (SELECT account_id, sum(amount) AS delta FROM bench_entries GROUP BY account_id) d
+  WHERE a.id = d.account_id;
+DROP TABLE bench_entries;
+"""
+
+
+async def _post_staged(conn: asyncpg.Connection) -> None:
+    t0 = await conn.fetchval("SELECT coalesce(max(id), 0) FROM points_transfer")
+    e0 = await conn.fetchval("SELECT coalesce(max(id), 0) FROM points_entry")
+    async with conn.transaction():
+        await conn.execute(_POST.format(t0=t0, e0=e0))
+    await _reset_sequences(conn)
+
+
+async def extend_ledger(
+    conn: asyncpg.Connection,
+    plan: Plan,
+    *,
+    entries: int,
+    wallets: int,
+    days_ago: float,
+    span_days: float,
+    timings: SeedTimings,
+    step: str,
+) -> None:
+    """Append entries/2 transfers round-robin over the first `wallets` residents' wallets:
+    in each wallet's sequence, three earnings from the pool then one spend at a merchant."""
+    transfers = entries // 2
+    if transfers <= 0:
+        return
+    reasons = "ARRAY[" + ",".join(f"'{x}'" for x in EARN_REASONS) + "]"
+    pool, first_wallet, first_merchant = 1, 2, 2 + plan.residents
+    started = time.perf_counter()
+    await conn.execute(_STAGE)
+    await conn.execute(
+        f"""
+        INSERT INTO bench_tx
+          SELECT g,
+                 CASE WHEN spend THEN {first_wallet} + g % {wallets} ELSE {pool} END,
+                 CASE WHEN spend THEN {first_merchant} + g % {plan.merchants}
+                      ELSE {first_wallet} + g % {wallets} END,
+                 CASE WHEN spend THEN 5 + g % 6 ELSE 100 + g % 101 END,
+                 CASE WHEN spend THEN 'REDEMPTION' ELSE ({reasons})[g % 3 + 1] END,
+                 CASE WHEN spend THEN 'Shop purchase' ELSE NULL END,
+                 CASE WHEN spend THEN 1 + g % {wallets} ELSE NULL END,
+                 CASE WHEN spend THEN 'bench' ELSE 'seed' END,
+                 NULL,
+                 now() - interval '{days_ago} days'
+                   + (g::float8 / {transfers}) * interval '{span_days} days'
+          FROM (SELECT g, (g / {wallets}) % 4 = 3 AS spend
+                FROM generate_series(0, {transfers - 1}) g) s
+        """
+    )
+    await _post_staged(conn)
+    timings.steps[step] = timings.steps.get(step, 0.0) + time.perf_counter() - started
+
+
+def _code_sql(number: str) -> str:
+    """A 13-symbol voucher code (grouped 4-4-5) computed from a number, unique per number."""
+    symbols = (
+        f"(SELECT string_agg(substr('{ALPHABET}', (({number} >> (5 * k)) & 31)::int + 1, 1), ''"
+        " ORDER BY k) FROM generate_series(0, 12) k)"
+    )
+    return (
+        f"(SELECT substr(c, 1, 4) || '-' || substr(c, 5, 4) || '-' || substr(c, 9, 5) "
+        f"FROM (SELECT {symbols} AS c) x)"
+    )
+
+
+async def issue_vouchers(
+    conn: asyncpg.Connection, plan: Plan, *, count: int, salt: int, timings: SeedTimings
+) -> None:
+    """ISSUED vouchers for use in W4, each redeemed properly: a unit off its offer's stock and
+    a REDEMPTION transfer from the holder's wallet to the merchant."""
+    started = time.perf_counter()
+    holders = plan.residents
+    # A bijection of v (odd multiplier), salted, so codes look random and never collide.
+    number = f"((v::bigint * 2654435761 + {salt}) & ((1::bigint << 62) - 1))"
+    await conn.execute(
+        f"""
+        INSERT INTO voucher (code, offer_id, holder_id, points_spent, status, idempotency_key,
+                             issued_at, expires_at)
+          SELECT {_code_sql(number)}, o.id, (v * 13) % {holders} + 1, o.points_price, 'ISSUED',
+                 'seed-' || v, now() - interval '2 days' + v * interval '1 millisecond',
+                 now() + interval '30 days'
+          FROM generate_series(0, {count - 1}) v
+          JOIN offer o ON o.id = v % {plan.offers} + 1
+          ORDER BY v
+        """
+    )
+    await conn.execute(_STAGE)
+    await conn.execute(
+        f"""
+        INSERT INTO bench_tx
+          SELECT row_number() OVER (ORDER BY v.id) - 1, 1 + v.holder_id,
+                 1 + {plan.residents} + o.merchant_id, v.points_spent, 'REDEMPTION', o.title,
+                 v.holder_id, 'voucher', v.id, v.issued_at
+          FROM voucher v JOIN offer o ON o.id = v.offer_id
+        """
+    )
+    await _post_staged(conn)
+    await conn.execute(
+        """
+        UPDATE offer o SET remaining = o.remaining - c.n
+          FROM (SELECT offer_id, count(*) AS n FROM voucher GROUP BY offer_id) c
+          WHERE o.id = c.offer_id
+        """
+    )
+    timings.steps["vouchers"] = time.perf_counter() - started
+
+
+async def analyze(conn: asyncpg.Connection, timings: SeedTimings) -> None:
+    started = time.perf_counter()
+    await conn.execute("VACUUM ANALYZE")
+    timings.steps["vacuum analyze"] = (
+        timings.steps.get("vacuum analyze", 0.0) + time.perf_counter() - started
+    )
+
+
+async def counts(conn: asyncpg.Connection) -> dict[str, int]:
+    tables = [
+        "merchant",
+        "offer",
+        "app_user",
+        "account",
+        "points_transfer",
+        "points_entry",
+        "voucher",
+        "report",
+        "report_event",
+    ]
+    found: dict[str, int] = {}
+    for table in tables:
+        found[table] = int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+    found["residents"] = int(
+        await conn.fetchval("SELECT count(*) FROM user_role WHERE role = 'RESIDENT'")
+    )
+    return found

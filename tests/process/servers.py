@@ -1,0 +1,41 @@
+"""Starting real gateway processes on loopback for tests, and waiting for them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(
+    command: Sequence[str], env: Mapping[str, str], cwd: Path | None = None, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    output = log.open("wb") if log else subprocess.DEVNULL
+    return subprocess.Popen(list(command), env=dict(env), cwd=cwd, stdout=output, stderr=output)
+
+
+def wait_ready(port: int, deadline: float = 30.0) -> None:
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"gateway on port {port} did not become ready")
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 25.0) -> int:
+    process.terminate()
+    return process.wait(timeout=timeout)
