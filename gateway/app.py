@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -30,6 +31,7 @@ from schema.context import Context
 from schema.root import build_schema
 
 MEDIA_URL = "/media/"
+READY_TIMEOUT_SECONDS = 2.0
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -144,13 +146,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def readyz(request: Request) -> Response:
         checks: dict[str, str] = {}
         try:
-            await ping_database()
+            await asyncio.wait_for(ping_database(), READY_TIMEOUT_SECONDS)
             checks["database"] = "ok"
         except Exception:
             checks["database"] = "unreachable"
         if services.redis is not None:
             try:
-                await services.redis.ping()
+                await asyncio.wait_for(services.redis.ping(), READY_TIMEOUT_SECONDS)
                 checks["redis"] = "ok"
             except Exception:
                 checks["redis"] = "unreachable"

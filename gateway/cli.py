@@ -146,3 +146,7 @@ async def _load_demo_if_empty(settings: Settings) -> None:
         console.print("The database has data already; not loading the demo.")
         return
     await _load_demo(settings)
+
+
+if __name__ == "__main__":
+    app()

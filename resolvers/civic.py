@@ -34,6 +34,9 @@ async def read_photos(uploads: Sequence[Any] | None) -> list[bytes]:
         return []
     if len(uploads) > MAX_PHOTOS:
         raise InvalidInput(f"At most {MAX_PHOTOS} photos.", field="photos")
+    # The Upload scalar passes any JSON value through: only multipart files can be read.
+    if not all(callable(getattr(upload, "read", None)) for upload in uploads):
+        raise InvalidInput("Send photos as files in a multipart request.", field="photos")
     # Starlette's UploadFile: the spec's multipart files, spooled to disk by the parser
     return [bytes(await upload.read(MAX_PHOTO_BYTES + 1)) for upload in uploads]
 

@@ -9,14 +9,37 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+import asyncpg
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from tortoise.exceptions import DBConnectionError
 
 from schema.context import request_id
 from schema.errors import is_expected
 
 log = logging.getLogger("gridpoints.errors")
 GENERIC_MESSAGE = "Unexpected error."
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Try again in a moment."
+_UNREACHABLE = (
+    OSError,
+    TimeoutError,
+    DBConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+)
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Is this (or what caused it) the database being down or restarting?"""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, _UNREACHABLE):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 class MaskUnexpectedErrors(SchemaExtension):
@@ -31,6 +54,14 @@ class MaskUnexpectedErrors(SchemaExtension):
         if is_expected(error):
             return error
         rid = request_id.get()
+        if database_unreachable(error.original_error):
+            log.warning("database unreachable in %s (request %s)", error.path, rid)
+            return GraphQLError(
+                UNAVAILABLE_MESSAGE,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": "SERVICE_UNAVAILABLE", "requestId": rid},
+            )
         log.error(
             "unexpected error in %s (request %s)", error.path, rid, exc_info=error.original_error
         )

@@ -1,0 +1,364 @@
+"""Fuzzing the served schema: schemathesis generates operations from schema.graphql, and none may
+make the gateway fail, whoever sends it.
+
+Every query and mutation of the SDL is generated (by schemathesis, which builds them with
+hypothesis-graphql) and posted to the real app in-process, once anonymously and once with each
+role's token, against a small seeded community. A response fails the run if its status is 5xx,
+if it is not a GraphQL JSON object, if any error carries extensions.code INTERNAL_SERVER_ERROR
+(how the gateway masks an unexpected exception) or if a non-null field resolved to null.
+
+Schemathesis generates the cases, but we send them ourselves through httpx.ASGITransport:
+its own ASGI transport runs the app's lifespan on a separate event-loop thread, which would open
+the database named in the app's settings there, while this run's test database (SQLite or
+PostgreSQL) is already open on the session loop and its connections belong to that loop.
+Hypothesis runs in a worker thread; each case is sent on the session loop.
+
+GRIDPOINTS_FUZZ_EXAMPLES sets the examples per identity (default 300); see README, "Fuzzing".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.generation import GenerationMode
+from schemathesis.graphql import nodes
+
+from community import events, notices, report_workflow, reports, suggestions
+from community.passwords import hash_password
+from community.people import load_actor
+from community.sessions import issue_refresh_token
+from marketplace import adjustments, earning, merchants, offers, redemption
+from models.actor import Actor
+from models.enums import NoticeKind, PointsReason, ReportCategory, Role
+from models.people import User
+from resolvers.ids import cursor, global_id
+from tests import factories
+from tests.api.client import make_client
+from tests.dbsetup import TEST_REDIS_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = int(os.environ.get("GRIDPOINTS_FUZZ_EXAMPLES") or 300)
+PASSWORD = "fuzz-password-1"
+INTERNAL = "INTERNAL_SERVER_ERROR"
+NON_NULL_VIOLATION = "Cannot return null for non-nullable field"
+NODE_TYPES = (
+    "User",
+    "Community",
+    "Courtyard",
+    "MicroGrid",
+    "Report",
+    "Event",
+    "EventSignup",
+    "Suggestion",
+    "Notice",
+    "PointsEntry",
+    "Merchant",
+    "Offer",
+    "Voucher",
+)
+IDENTITIES = (
+    "anonymous",
+    "resident",
+    "grid_member",
+    "grid_worker",
+    "property_manager",
+    "merchant_operator",
+    "community_admin",
+)
+
+# Values of the seeded world (phones, the password, voucher codes, a refresh token...), drawn
+# among the generated strings so that logins, voucher uses and token refreshes can succeed.
+KNOWN_STRINGS: list[str] = []
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+# Each table is seeded with a handful of rows whose ids start at 1 (the tables are emptied,
+# sequences restarted, before every test): small pks name real rows, of the right type or not.
+_seeded_pk = st.integers(min_value=1, max_value=12)
+_any_pk = st.integers(min_value=0, max_value=10**18 - 1)  # the widest pk a global id may carry
+_digits = st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=20)
+_node_ids = st.one_of(
+    st.builds(global_id, st.sampled_from(NODE_TYPES), _seeded_pk),
+    st.builds(global_id, st.sampled_from(NODE_TYPES), _seeded_pk),
+    st.builds(global_id, st.sampled_from(NODE_TYPES), _any_pk),
+    st.builds(lambda kind, pk: _b64(f"{kind}:{pk}"), st.sampled_from(NODE_TYPES), _digits),
+    st.text(),
+)
+_cursors = st.one_of(
+    st.builds(cursor, _seeded_pk),
+    st.builds(cursor, st.integers(min_value=0, max_value=10**30)),
+    st.builds(lambda pk: _b64(f"cursor:{pk}"), _digits),
+)
+_known = st.integers(min_value=0, max_value=255).map(lambda i: KNOWN_STRINGS[i % len(KNOWN_STRINGS)])
+_moments = st.builds(
+    lambda hours, aware: (datetime.now(UTC) + timedelta(hours=hours)).replace(
+        tzinfo=UTC if aware else None
+    ),
+    st.integers(min_value=-24 * 400, max_value=24 * 400),
+    st.booleans(),
+).map(datetime.isoformat)
+
+SCALARS = {
+    "ID": st.one_of(_node_ids.map(nodes.String), st.integers().map(nodes.Int)),
+    "String": st.one_of(st.text(), st.text(), _known, _cursors).map(nodes.String),
+    "DateTime": st.one_of(_moments, _moments, st.text()).map(nodes.String),
+}
+
+
+@dataclass
+class World:
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+
+async def seed_world(media_dir: Path) -> World:
+    """A community with two grids, a user per role, a merchant with an offer, and civic work."""
+    world = World()
+    grid = await factories.grid("Grid 1", "Courtyard 1")
+    other_grid = await factories.grid("Grid 2", "Courtyard 2")
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
+    resident = await factories.user(name="Resident", home_grid=grid)
+    member = await factories.user(Role.GRID_MEMBER, name="Member", grids=(grid,))
+    worker = await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid, other_grid))
+    manager = await factories.user(Role.PROPERTY_MANAGER, name="Property manager")
+    owner = await factories.user(name="Owner")
+    await factories.user(Role.MOBILE_REPORTER, name="Rider", home_grid=other_grid)
+
+    shop = await merchants.register_merchant(
+        actor=owner, name="Sunny Grocery", category="Grocery", address="1 Jinhua Road"
+    )
+    await merchants.approve_merchant(actor=admin, merchant_id=shop.id)
+    await merchants.register_merchant(
+        actor=resident, name="Noodle Bar", category="Food", address="2 Jinhua Road"
+    )
+    operator = await load_actor(owner.user_id)  # approval made the owner a MERCHANT
+    assert operator is not None
+    offer = await offers.create_offer(
+        actor=operator,
+        merchant_id=shop.id,
+        title="Rice 5 kg",
+        description="Northeast rice",
+        points_price=10,
+        stock=50,
+        per_user_limit=5,
+    )
+    await offers.create_offer(
+        actor=operator,
+        merchant_id=shop.id,
+        title="Cooking oil",
+        description="5 L",
+        points_price=30,
+        stock=2,
+        valid_until=datetime.now(UTC) + timedelta(days=7),
+    )
+    for user in (resident, member, worker):
+        await adjustments.adjust_points(
+            actor=admin,
+            user_id=user.user_id,
+            amount=500,
+            memo="Welcome",
+            idempotency_key=f"seed-{user.user_id}",
+        )
+    codes = []
+    for key in ("seed-1", "seed-2"):
+        done = await redemption.redeem_offer(actor=resident, offer_id=offer.id, idempotency_key=key)
+        codes.append(done.voucher.code)
+
+    submitted = [
+        await reports.submit_report(
+            actor=resident,
+            category=category,
+            description=f"{category.value.title()} by gate 3",
+            latitude=30.66,
+            longitude=104.06,
+            media_dir=media_dir,
+        )
+        for category in (ReportCategory.FACILITY, ReportCategory.SANITATION, ReportCategory.NOISE)
+    ]
+    accepted = await report_workflow.accept_report(actor=worker, report_id=submitted[1].id)
+    await report_workflow.dispatch_report(
+        actor=worker, report_id=accepted.id, assignee_id=manager.user_id
+    )
+    accepted = await report_workflow.accept_report(actor=worker, report_id=submitted[2].id)
+
+    starts = datetime.now(UTC) + timedelta(days=2)
+    event = await events.create_event(
+        actor=admin,
+        title="River clean-up",
+        description="Bring gloves",
+        location="North gate",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=2,
+        points_reward=5,
+    )
+    for user in (resident, member, worker):
+        await events.sign_up(actor=user, event_id=event.id)
+    await suggestions.submit_suggestion(actor=resident, title="More benches", body="By the river")
+    await notices.publish_notice(
+        actor=admin, kind=NoticeKind.ANNOUNCEMENT, title="Water cut", body="Tuesday 9-12"
+    )
+    await earning.set_rule(
+        actor=admin, reason=PointsReason.REPORT_VERIFIED, points=10, daily_cap=30
+    )
+
+    await User.all().update(password_hash=await hash_password(PASSWORD))
+    phones = [user.phone for user in await User.all().order_by("id")]
+    refresh = await issue_refresh_token(user_id=resident.user_id, days=30)
+    KNOWN_STRINGS[:] = [*phones, PASSWORD, *codes, refresh, "Sunny Grocery", "Grid 1"]
+
+    world.actors = {
+        "resident": resident,
+        "grid_member": member,
+        "grid_worker": worker,
+        "property_manager": manager,
+        "merchant_operator": operator,
+        "community_admin": admin,
+    }
+    return world
+
+
+@contextmanager
+def _hypothesis_left_as_found() -> Iterator[None]:
+    """Schemathesis patches Hypothesis globals when it builds strategies (a printer that prints
+    nothing, larger buffers); put them back so other Hypothesis tests report as usual."""
+    from hypothesis import core
+    from hypothesis.internal.conjecture import engine
+    from hypothesis.strategies._internal import collections
+
+    saved = (core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE)
+    saved_collections = collections.BUFFER_SIZE
+    try:
+        yield
+    finally:
+        core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE = saved  # type: ignore[misc]
+        collections.BUFFER_SIZE = saved_collections
+
+
+def case_strategy() -> st.SearchStrategy[Any]:
+    """Every query and mutation of the served SDL; one case in five deliberately invalid."""
+    for name, strategy in SCALARS.items():
+        schemathesis.graphql.scalar(name, strategy)
+    schema = schemathesis.graphql.from_path(ROOT / "schema.graphql")
+    with _hypothesis_left_as_found():
+        positive = schema.as_strategy(GenerationMode.POSITIVE)
+        negative = schema.as_strategy(GenerationMode.NEGATIVE)
+    return st.sampled_from([positive] * 4 + [negative]).flatmap(lambda chosen: chosen)
+
+
+class _Collect(logging.Handler):
+    """The stacks the gateway logs for masked errors (logger gridpoints.errors)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.stacks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.stacks.append(text)
+
+
+@contextmanager
+def logged_errors() -> Iterator[list[str]]:
+    logger = logging.getLogger("gridpoints.errors")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.stacks
+    finally:
+        logger.removeHandler(handler)
+
+
+def problems(response: httpx.Response) -> list[str]:
+    """What makes a response a server bug; empty when it is fine (refusals included)."""
+    if response.status_code >= 500:
+        return [f"status {response.status_code}"]
+    try:
+        body = response.json()
+    except ValueError:
+        return [f"status {response.status_code}, not JSON: {response.text[:500]!r}"]
+    if not isinstance(body, dict) or not ({"data", "errors"} & body.keys()):
+        return [f"not a GraphQL response: {body!r}"]
+    found = []
+    for error in body.get("errors") or []:
+        code = (error.get("extensions") or {}).get("code")
+        if code == INTERNAL:
+            found.append(f"{INTERNAL} at {error.get('path')}")
+        elif NON_NULL_VIOLATION in error.get("message", ""):
+            found.append(error["message"])
+    return found
+
+
+Send = Callable[[dict[str, Any], dict[str, str]], httpx.Response]
+
+
+def fuzz(send: Send, token: str | None, examples: int) -> None:
+    """Run Hypothesis (in this worker thread) over generated cases, each sent with `send`."""
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    accept = st.sampled_from(["application/json", "application/graphql-response+json"])
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(case=case_strategy(), media_type=accept)
+    def no_server_errors(case: Any, media_type: str) -> None:
+        body = schemathesis_body(case)
+        with logged_errors() as stacks:
+            response = send(body, {**auth, "Accept": media_type})
+        found = problems(response)
+        assert not found, "\n".join(
+            [
+                f"{case.operation.label} ({'with a token' if token else 'anonymous'}): "
+                + "; ".join(found),
+                body["query"],
+                response.text[:2000],
+                *stacks,
+            ]
+        )
+
+    no_server_errors()
+
+
+def schemathesis_body(case: Any) -> dict[str, Any]:
+    """The JSON body schemathesis would post for the case: {"query": ...}."""
+    body = case.operation.schema.prepare_request_body(case)
+    assert isinstance(body, dict), body
+    return body
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+async def test_no_generated_operation_is_a_server_error(identity: str, tmp_path: Path) -> None:
+    media_dir = tmp_path / "media"
+    client = make_client(media_dir, rate_limit_scale=1_000, redis_url=TEST_REDIS_URL)
+    world = await seed_world(media_dir)
+    token = None if identity == "anonymous" else client.token_for(world.actors[identity])
+    loop = asyncio.get_running_loop()
+    async with client.http() as http:
+
+        def send(body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+            request = http.post("/graphql", json=body, headers=headers)
+            return asyncio.run_coroutine_threadsafe(request, loop).result(timeout=60)
+
+        await asyncio.to_thread(fuzz, send, token, EXAMPLES)
