@@ -201,22 +201,21 @@ class Cast:
             micro_grid_id=self.grid.id,
             media_dir=self.media,
         )
-        path = ["ACCEPTED", "DISPATCHED", "RESOLVED", "VERIFIED"]
+        rid, worker = report.id, self.worker
         if status == "REJECTED":
-            await report_workflow.reject_report(actor=self.worker, report_id=report.id, note="No")
-        for step in path[: path.index(status) + 1] if status in path else []:
-            if step == "ACCEPTED":
-                await report_workflow.accept_report(actor=self.worker, report_id=report.id)
-            elif step == "DISPATCHED":
-                await report_workflow.dispatch_report(
-                    actor=self.worker, report_id=report.id, assignee_id=self.manager.user_id
-                )
-            elif step == "RESOLVED":
-                await report_workflow.resolve_report(
-                    actor=self.manager, report_id=report.id, note="Fixed", media_dir=self.media
-                )
-            else:
-                await report_workflow.verify_report(actor=self.worker, report_id=report.id)
+            await report_workflow.reject_report(actor=worker, report_id=rid, note="Not ours")
+        if status in ("ACCEPTED", "DISPATCHED", "RESOLVED", "VERIFIED"):
+            await report_workflow.accept_report(actor=worker, report_id=rid)
+        if status in ("DISPATCHED", "RESOLVED", "VERIFIED"):
+            await report_workflow.dispatch_report(
+                actor=worker, report_id=rid, assignee_id=self.manager.user_id
+            )
+        if status in ("RESOLVED", "VERIFIED"):
+            await report_workflow.resolve_report(
+                actor=self.manager, report_id=rid, note="Fixed", media_dir=self.media
+            )
+        if status == "VERIFIED":
+            await report_workflow.verify_report(actor=worker, report_id=rid)
         return await Report.get(id=report.id)
 
 

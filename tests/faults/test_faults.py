@@ -6,6 +6,7 @@ Each test runs a real gateway process against private PostgreSQL and Redis serve
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import threading
 import time
@@ -15,6 +16,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import websockets
 
 from tests.dbsetup import ON_POSTGRES
 from tests.faults.conftest import Gateway
@@ -241,3 +243,32 @@ async def test_kill_9_mid_redemption_rolls_back_and_a_retry_redeems_once(
     for _, key in keys:
         assert await _vouchers_with_key(gateway.database_url, key) == 1
     await _ledger_is_consistent(gateway.database_url)
+
+
+async def test_subscriptions_hear_again_once_redis_returns(
+    gateway: Gateway, redis: PrivateRedis
+) -> None:
+    world = build(gateway, residents=1)
+    token, user_id = world.residents[0]
+    uri = f"ws://127.0.0.1:{gateway.port}/graphql"
+    protocols: Any = ["graphql-transport-ws"]
+    async with websockets.connect(uri, subprotocols=protocols) as ws:
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        query = "subscription { pointsChanged { amount memo } }"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        await asyncio.sleep(0.5)
+        redis.stop()
+        await asyncio.sleep(1.0)
+        redis.start()
+        await asyncio.sleep(2.0)  # the shared subscriber reconnects and resubscribes
+        adjust = (
+            "mutation($u: ID!) { adjustPoints(input: {userId: $u, amount: 3, "
+            'memo: "after the outage", idempotencyKey: "back-1"}) { errors { code } } }'
+        )
+        done = await asyncio.to_thread(gateway.post, adjust, {"u": user_id}, world.admin)
+        assert done["data"]["adjustPoints"]["errors"] == []
+        message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert message["type"] == "next"
+    assert message["payload"]["data"]["pointsChanged"] == {"amount": 3, "memo": "after the outage"}

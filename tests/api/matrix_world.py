@@ -1,0 +1,386 @@
+"""One community for the authorization matrix, built with the domain functions.
+
+Grids X and Y; resident A (home grid X: points, two vouchers, a report, an event signup, a
+suggestion) and resident B; a grid member of each grid; a grid worker of grid X (who organises
+the event); a property manager; the operators of two ACTIVE merchants M1 and M2 with an offer
+each; a community admin; a PENDING merchant of an applicant; a notice. Every person has a
+welcome entry in their wallet and a report of their own in grid Y.
+
+Reads run as these people against these objects. A mutation runs as the role's `twin` (a new
+user holding exactly the same roles, grids and merchants) against objects built for that row
+only, so no row can change what another row sees.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from community import events, notices, report_workflow, reports, suggestions
+from community.grid import ensure_community
+from community.passwords import hash_password
+from community.people import load_actor
+from marketplace import adjustments, merchants, offers, redemption
+from models.actor import Actor
+from models.civic import Event, EventSignup, Notice, Report, Suggestion
+from models.enums import NoticeKind, OfferStatus, ReportCategory, ReportStatus, Role
+from models.grid import Community, Courtyard, MicroGrid
+from models.ledger import Entry
+from models.market import Merchant, MerchantOperator, Offer, Voucher
+from models.people import GridAssignment, User, UserRole
+from tests import factories
+
+ANONYMOUS = "anonymous"
+ROLES = (
+    ANONYMOUS,
+    "resident_a",
+    "resident_b",
+    "grid_member_x",
+    "grid_member_y",
+    "grid_worker",
+    "property_manager",
+    "merchant_m1",
+    "merchant_m2",
+    "admin",
+)
+PEOPLE = ROLES[1:]
+PASSWORD = "matrix-password-1"
+
+# Phones of this run: a random block, so Redis rate-limit counters of earlier runs never meet
+# them (they are keyed by phone and live for minutes).
+_BLOCK = random.randrange(1000, 9999)
+_serial = itertools.count(1)
+
+
+def new_phone() -> str:
+    return f"13{_BLOCK:04d}{next(_serial):05d}"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {next(_serial)}"
+
+
+async def _reload(actor: Actor) -> Actor:
+    fresh = await load_actor(actor.user_id)
+    assert fresh is not None
+    return fresh
+
+
+@dataclass
+class Cast:
+    """The people, places, merchants and offers, and builders for a row's own objects."""
+
+    media_dir: Path
+    community: Community
+    courtyard: Courtyard
+    grid_x: MicroGrid
+    grid_y: MicroGrid
+    people: dict[str, Actor]
+    applicant: Actor  # owns the pending merchant
+    m1: Merchant
+    m2: Merchant
+    pending: Merchant
+    offer_1: Offer
+    offer_2: Offer
+    paused_offer: Offer  # M1's, paused after resident A redeemed it
+
+    # ------------------------------------------------------------ who is who
+
+    @property
+    def admin(self) -> Actor:
+        return self.people["admin"]
+
+    @property
+    def resident_a(self) -> Actor:
+        return self.people["resident_a"]
+
+    @property
+    def resident_b(self) -> Actor:
+        return self.people["resident_b"]
+
+    @property
+    def worker(self) -> Actor:
+        return self.people["grid_worker"]
+
+    @property
+    def manager(self) -> Actor:
+        return self.people["property_manager"]
+
+    def merchant_of(self, role: str) -> Merchant | None:
+        """The merchant this role operates."""
+        return {"merchant_m1": self.m1, "merchant_m2": self.m2}.get(role)
+
+    def other_merchant(self, role: str) -> Merchant:
+        """A merchant this role does not operate: M2 for M1's operator, else M1."""
+        return self.m2 if role == "merchant_m1" else self.m1
+
+    def operator_of(self, merchant: Merchant) -> Actor:
+        return self.people["merchant_m1" if merchant.id == self.m1.id else "merchant_m2"]
+
+    def offer_of(self, merchant: Merchant) -> Offer:
+        return self.offer_1 if merchant.id == self.m1.id else self.offer_2
+
+    # ------------------------------------------------------------ builders for one row
+
+    async def twin(self, role: str) -> Actor:
+        """A new user with the same roles, home grid, grids, merchants and password."""
+        model = self.people[role]
+        original = await User.get(id=model.user_id)
+        row = await User.create(
+            community_id=original.community_id,
+            phone=new_phone(),
+            password_hash=original.password_hash,
+            display_name=f"{original.display_name} (twin)",
+            home_grid_id=original.home_grid_id,
+        )
+        for role_held in model.roles:
+            await UserRole.create(user_id=row.id, role=role_held)
+        for assigned in await GridAssignment.filter(user_id=model.user_id):
+            await GridAssignment.create(
+                user_id=row.id, micro_grid_id=assigned.micro_grid_id, role=assigned.role
+            )
+        for operated in await MerchantOperator.filter(user_id=model.user_id):
+            await MerchantOperator.create(user_id=row.id, merchant_id=operated.merchant_id)
+        twin = await load_actor(row.id)
+        assert twin is not None
+        return twin
+
+    async def stranger(self, name: str = "Stranger") -> Actor:
+        """A plain resident nobody else in the matrix knows."""
+        return await factories.user(name=name, phone=new_phone())
+
+    async def fund(self, user: Actor, points: int) -> Entry:
+        return await adjustments.adjust_points(
+            actor=self.admin,
+            user_id=user.user_id,
+            amount=points,
+            memo="Matrix funds",
+            idempotency_key=unique("fund"),
+        )
+
+    async def report(
+        self,
+        reporter: Actor,
+        grid: MicroGrid,
+        upto: ReportStatus = ReportStatus.SUBMITTED,
+        *,
+        category: ReportCategory = ReportCategory.FACILITY,
+        assignee: Actor | None = None,
+        resolver: Actor | None = None,
+        overdue: bool = False,
+    ) -> Report:
+        """A report walked by the admin (and its assignee) up to `upto`."""
+        report = await reports.submit_report(
+            actor=reporter,
+            category=category,
+            description=unique("Broken lamp"),
+            micro_grid_id=grid.id,
+            media_dir=self.media_dir,
+        )
+        steps = [ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.RESOLVED]
+        for status in steps[: steps.index(upto) + 1] if upto in steps else ():
+            if status is ReportStatus.ACCEPTED:
+                await report_workflow.accept_report(actor=self.admin, report_id=report.id)
+            elif status is ReportStatus.DISPATCHED:
+                await report_workflow.dispatch_report(
+                    actor=self.admin,
+                    report_id=report.id,
+                    assignee_id=(assignee or self.manager).user_id,
+                )
+            else:
+                await report_workflow.resolve_report(
+                    actor=resolver or assignee or self.manager,
+                    report_id=report.id,
+                    note="Fixed",
+                    media_dir=self.media_dir,
+                )
+        if overdue:
+            await Report.filter(id=report.id).update(
+                due_at=datetime.now(UTC) - timedelta(minutes=5)
+            )
+        return await Report.get(id=report.id)
+
+    async def offer(self, merchant: Merchant) -> Offer:
+        return await offers.create_offer(
+            actor=self.operator_of(merchant),
+            merchant_id=merchant.id,
+            title=unique("Soap"),
+            description="A bar",
+            points_price=10,
+            stock=5,
+        )
+
+    async def voucher_for(self, holder: Actor, offer: Offer) -> Voucher:
+        """Fund the holder with the price, then redeem one unit."""
+        await self.fund(holder, offer.points_price)
+        done = await redemption.redeem_offer(
+            actor=holder, offer_id=offer.id, idempotency_key=unique("redeem")
+        )
+        return done.voucher
+
+    async def event_by(self, organizer: Actor) -> Event:
+        starts = datetime.now(UTC) + timedelta(days=1)
+        return await events.create_event(
+            actor=organizer,
+            title=unique("Clean-up"),
+            description="Bring gloves",
+            location="Gate 3",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=50,
+            points_reward=5,
+        )
+
+    async def pending_merchant(self, owner: Actor) -> Merchant:
+        return await merchants.register_merchant(
+            actor=owner, name=unique("Noodle Bar"), category="Food", address="2 Jinhua Road"
+        )
+
+    async def active_merchant(self, owner: Actor) -> Merchant:
+        merchant = await self.pending_merchant(owner)
+        return await merchants.approve_merchant(actor=self.admin, merchant_id=merchant.id)
+
+
+@dataclass
+class World(Cast):
+    """The cast with the objects every read row looks at."""
+
+    voucher: Voucher  # resident A's, of offer_1
+    paused_voucher: Voucher  # resident A's, of paused_offer
+    entries: dict[str, Entry]  # each person's welcome entry
+    report_x: Report  # resident A's, in grid X
+    report_y: Report  # resident B's, in grid Y
+    report_assigned: Report  # resident A's, in grid X, dispatched to the property manager
+    own_reports: dict[str, Report]  # each person's own, in grid Y
+    event: Event  # organised by the grid worker
+    signup: EventSignup  # resident A's, for the event
+    suggestion: Suggestion  # resident A's
+    notice: Notice  # the admin's
+
+
+async def _person(
+    name: str,
+    *roles: Role,
+    home_grid: MicroGrid | None = None,
+    grids: tuple[MicroGrid, ...] = (),
+) -> Actor:
+    return await factories.user(
+        *roles, name=name, phone=new_phone(), home_grid=home_grid, grids=grids
+    )
+
+
+async def _offer(operator: Actor, merchant: Merchant, title: str, stock: int) -> Offer:
+    return await offers.create_offer(
+        actor=operator,
+        merchant_id=merchant.id,
+        title=title,
+        description="For the matrix",
+        points_price=10,
+        stock=stock,
+    )
+
+
+async def build_world(media_dir: Path) -> World:
+    """The matrix's community, on an empty database."""
+    community, _ = await ensure_community(name="Xingrong")
+    grid_x = await factories.grid("Grid X", courtyard="Courtyard 1")
+    grid_y = await factories.grid("Grid Y", courtyard="Courtyard 2")
+    people = {
+        "admin": await _person("Admin", Role.COMMUNITY_ADMIN),
+        "resident_a": await _person("Resident A", home_grid=grid_x),
+        "resident_b": await _person("Resident B", home_grid=grid_x),
+        "grid_member_x": await _person(
+            "Member X", Role.GRID_MEMBER, home_grid=grid_x, grids=(grid_x,)
+        ),
+        "grid_member_y": await _person(
+            "Member Y", Role.GRID_MEMBER, home_grid=grid_y, grids=(grid_y,)
+        ),
+        "grid_worker": await _person("Worker X", Role.GRID_WORKER, grids=(grid_x,)),
+        "property_manager": await _person("Manager", Role.PROPERTY_MANAGER),
+        "merchant_m1": await _person("Operator M1"),
+        "merchant_m2": await _person("Operator M2"),
+    }
+    admin = people["admin"]
+    m1 = await merchants.register_merchant(
+        actor=people["merchant_m1"], name="Merchant One", category="Grocery", address="1 Road"
+    )
+    m2 = await merchants.register_merchant(
+        actor=people["merchant_m2"], name="Merchant Two", category="Tea", address="2 Road"
+    )
+    for merchant in (m1, m2):
+        await merchants.approve_merchant(actor=admin, merchant_id=merchant.id)
+    for role in ("merchant_m1", "merchant_m2"):
+        people[role] = await _reload(people[role])  # approval made them MERCHANTs
+    applicant = await _person("Applicant")
+    pending = await merchants.register_merchant(
+        actor=applicant, name="Pending Shop", category="Food", address="3 Road"
+    )
+    password_hash = await hash_password(PASSWORD)
+    await User.filter(id__in=[p.user_id for p in people.values()]).update(
+        password_hash=password_hash
+    )
+    offer_1 = await _offer(people["merchant_m1"], m1, "Rice 5 kg", 10_000)
+    offer_2 = await _offer(people["merchant_m2"], m2, "Green tea", 10_000)
+    paused_offer = await _offer(people["merchant_m1"], m1, "Cooking oil", 10)
+    cast = Cast(
+        media_dir=media_dir,
+        community=community,
+        courtyard=await Courtyard.get(id=grid_x.courtyard_id),
+        grid_x=grid_x,
+        grid_y=grid_y,
+        people=people,
+        applicant=applicant,
+        m1=await Merchant.get(id=m1.id),
+        m2=await Merchant.get(id=m2.id),
+        pending=pending,
+        offer_1=offer_1,
+        offer_2=offer_2,
+        paused_offer=paused_offer,
+    )
+    entries = {
+        role: await adjustments.adjust_points(
+            actor=admin,
+            user_id=person.user_id,
+            amount=100,
+            memo="Welcome",
+            idempotency_key=f"welcome-{role}",
+        )
+        for role, person in people.items()
+    }
+    a, b = cast.resident_a, cast.resident_b
+    voucher = (
+        await redemption.redeem_offer(actor=a, offer_id=offer_1.id, idempotency_key="v1")
+    ).voucher
+    paused_voucher = (
+        await redemption.redeem_offer(actor=a, offer_id=paused_offer.id, idempotency_key="v2")
+    ).voucher
+    cast.paused_offer = await offers.update_offer(
+        actor=people["merchant_m1"], offer_id=paused_offer.id, status=OfferStatus.PAUSED
+    )
+    event = await cast.event_by(cast.worker)
+    return World(
+        **vars(cast),
+        voucher=voucher,
+        paused_voucher=paused_voucher,
+        entries=entries,
+        report_x=await cast.report(a, grid_x),
+        report_y=await cast.report(b, grid_y),
+        report_assigned=await cast.report(
+            a, grid_x, ReportStatus.DISPATCHED, category=ReportCategory.SANITATION
+        ),
+        own_reports={
+            role: await cast.report(person, grid_y, category=ReportCategory.NOISE)
+            for role, person in people.items()
+        },
+        event=event,
+        signup=await events.sign_up(actor=a, event_id=event.id),
+        suggestion=await suggestions.submit_suggestion(
+            actor=a, title="More benches", body="By the gate"
+        ),
+        notice=await notices.publish_notice(
+            actor=admin, kind=NoticeKind.ANNOUNCEMENT, title="Water off", body="Tuesday 9-12"
+        ),
+    )
