@@ -1,0 +1,292 @@
+"""Writing bench/RESULTS.md from one run's results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.config import MIX, MIX_P99_TARGET_MS, MIX_RATE, TARGETS
+from bench.workloads import NAMES
+
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5"]
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _rps(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _errors(result: dict[str, Any]) -> str:
+    count = int(result.get("error_count", 0))
+    if not count:
+        return "0"
+    worst = sorted(result["errors"].items(), key=lambda item: -item[1])[:2]
+    return f"{count} ({'; '.join(f'{k}: {v}' for k, v in worst)})"
+
+
+def _lat(result: dict[str, Any], key: str) -> str:
+    return _ms(result.get("latency_ms", {}).get(key))
+
+
+def throughput_table(closed: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| workload | gateway req/s | p50 | p95 | p99 | errors | baseline req/s | p50 | p95 "
+        "| p99 | errors | gateway/baseline | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+    ]
+    for workload in WORKLOADS:
+        if workload not in closed:
+            continue
+        gw, bl = closed[workload]["gateway"], closed[workload]["baseline"]
+        ratio = gw["rps"] / bl["rps"] if bl["rps"] else 0.0
+        target = TARGETS[workload]
+        met = "yes" if ratio >= target and not gw["error_count"] else "**no**"
+        lines.append(
+            f"| {workload} {NAMES[workload]} | {_rps(gw['rps'])} | {_lat(gw, 'p50')} "
+            f"| {_lat(gw, 'p95')} | {_lat(gw, 'p99')} | {_errors(gw)} | {_rps(bl['rps'])} "
+            f"| {_lat(bl, 'p50')} | {_lat(bl, 'p95')} | {_lat(bl, 'p99')} | {_errors(bl)} "
+            f"| **{ratio:.2f}** | ≥ {target:.2f} | {met} |"
+        )
+    return lines
+
+
+def mix_table(mix: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| server | scheduled | answered | achieved req/s | p50 | p95 | p99 | p99.9 | max "
+        "| errors | connections | scheduler lag |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for target in ("gateway", "baseline"):
+        if target not in mix:
+            continue
+        r = mix[target]
+        lines.append(
+            f"| {target} | {r['scheduled']} | {r['completed']} | {r['rps']:.1f} "
+            f"| {_lat(r, 'p50')} | {_lat(r, 'p95')} | **{_lat(r, 'p99')}** | {_lat(r, 'p99.9')} "
+            f"| {_lat(r, 'max')} | {_errors(r)} | {r['connections_opened']} "
+            f"| {r['scheduler_max_lag_ms']:.1f} ms |"
+        )
+    return lines
+
+
+def mix_breakdown(mix: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| server | workload | requests | errors | p50 | p95 | p99 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for target in ("gateway", "baseline"):
+        for name, part in mix.get(target, {}).get("per_workload", {}).items():
+            lat = part["latency_ms"]
+            lines.append(
+                f"| {target} | {name} | {part['count']} | {part['errors']} | "
+                f"{_ms(lat.get('p50'))} | {_ms(lat.get('p95'))} | {_ms(lat.get('p99'))} |"
+            )
+    return lines
+
+
+def scale_table(scale: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| ledger entries | entries per measured wallet (avg) | server | req/s | p50 | p95 "
+        "| p99 | errors |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for size in ("small", "large"):
+        if size not in scale:
+            continue
+        point = scale[size]
+        for target in ("gateway", "baseline"):
+            r = point[target]
+            lines.append(
+                f"| {point['entries']:,} | {point['entries_per_wallet']:.1f} | {target} "
+                f"| {_rps(r['rps'])} | {_lat(r, 'p50')} | {_lat(r, 'p95')} | {_lat(r, 'p99')} "
+                f"| {_errors(r)} |"
+            )
+    return lines
+
+
+def scale_verdict(scale: dict[str, dict[str, Any]]) -> str:
+    if "small" not in scale or "large" not in scale:
+        return ""
+    small = scale["small"]["gateway"]["latency_ms"]["p50"]
+    large = scale["large"]["gateway"]["latency_ms"]["p50"]
+    factor = scale["large"]["entries"] / scale["small"]["entries"]
+    change = (large / small - 1) * 100 if small else 0.0
+    return (
+        f"Gateway W2 p50 went from {_ms(small)} ms to {_ms(large)} ms ({change:+.0f} %) while "
+        f"the ledger grew {factor:.0f}×: "
+        + (
+            "the wallet does not slow with ledger size."
+            if change < 50
+            else "**the wallet slows with ledger size.**"
+        )
+    )
+
+
+def profile_section(profiles: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for item in profiles:
+        p = item["profile"]
+        lines += [
+            "",
+            f"### {item['workload']} {NAMES[item['workload']]}: {p['samples']} samples "
+            f"(on-CPU, {item['rate']} Hz for {item['seconds']:.0f} s, "
+            f"{_rps(item['rps'])} req/s while sampled)",
+            "",
+            "Self time by layer (innermost Python frame):",
+            "",
+            "| layer | share |",
+            "|---|---:|",
+        ]
+        lines += [f"| {name} | {share:.1f} % |" for name, share in p["layers"][:12]]
+        lines += [
+            "",
+            "Inclusive time by activity (a sample counts once per activity on its stack):",
+            "",
+            "| activity | share |",
+            "|---|---:|",
+        ]
+        lines += [f"| {name} | {share:.1f} % |" for name, share in p["activities"]]
+        lines += ["", "Top functions by self time:", "", "| function | self |", "|---|---:|"]
+        lines += [f"| `{name}` | {share:.1f} % |" for name, share in p["top_self"][:15]]
+    return lines
+
+
+def ab_section(ab: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## The encoder change, before and after (same run, back to back)",
+        "",
+        ab["description"],
+        "",
+        "| workload | stock json req/s | p50 | p99 | orjson req/s | p50 | p99 | change |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for workload, pair in ab["results"].items():
+        before, after = pair["before"], pair["after"]
+        change = (after["rps"] / before["rps"] - 1) * 100 if before["rps"] else 0.0
+        lines.append(
+            f"| {workload} | {_rps(before['rps'])} | {_lat(before, 'p50')} "
+            f"| {_lat(before, 'p99')} | {_rps(after['rps'])} | {_lat(after, 'p50')} "
+            f"| {_lat(after, 'p99')} | {change:+.1f} % |"
+        )
+    return lines
+
+
+def write(path: Path, results: dict[str, Any]) -> None:
+    plan = results["plan"]
+    machine = results["machine"]
+    out: list[str] = [
+        "# GridPoints benchmark results",
+        "",
+        f"Written by `{results['command']}` on {results['started']} "
+        f"({results['duration_s']:.0f} s in all, {plan['name']} run). "
+        "bench/README.md explains the method.",
+        "",
+        f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), Python "
+        f"{machine['python']}, {machine['postgres']}, strawberry {machine['strawberry']}, "
+        f"Tortoise {machine['tortoise']}. Load average at start {machine['load_start']}, "
+        f"at the end {machine['load_end']} (other engineers share this machine: treat "
+        "absolute numbers as noisy, ratios as the signal).",
+        "",
+        "Data: " + ", ".join(f"{v:,} {k}" for k, v in results["sizes"].items()) + ". "
+        f"Seeded in {results['seed_seconds']:.1f} s with set-based SQL "
+        f"({', '.join(f'{k} {v:.1f} s' for k, v in results['seed_steps'].items())}).",
+        "",
+        "## Throughput: gateway vs baseline (closed loop)",
+        "",
+        f"{plan['concurrency']} concurrent keep-alive connections, {plan['warmup_seconds']:.0f} s "
+        f"warm-up then {plan['measure_seconds']:.0f} s measured per server; gateway and "
+        "baseline back to back for each workload (order alternating). Latencies in ms; "
+        "req/s counts successful responses only.",
+        "",
+        *throughput_table(results["closed"]),
+        "",
+        "Same answers: " + "; ".join(f"{k}: {v}" for k, v in results["equivalence"].items()),
+    ]
+    exhausted = [
+        f"{w} {t}"
+        for w, pair in results["closed"].items()
+        for t, r in pair.items()
+        if r.get("exhausted")
+    ]
+    if exhausted:
+        out += [
+            "",
+            "Note: the pre-issued vouchers ran out before the time limit in "
+            + ", ".join(exhausted)
+            + " (req/s is still requests over the measured time).",
+        ]
+    mix = results.get("mix", {})
+    if mix:
+        mix_ok = mix["gateway"]["latency_ms"].get("p99", 1e9) <= MIX_P99_TARGET_MS and not mix[
+            "gateway"
+        ]["error_count"]
+        out += [
+            "",
+            f"## Open-loop mix at {MIX_RATE} req/s",
+            "",
+            f"{', '.join(f'{p} % {w}' for w, p in MIX.items())}, requests sent on a fixed "
+            f"schedule for {plan['mix_seconds']:.0f} s (after {plan['mix_warmup_seconds']:.0f} s "
+            "of warm-up at the same rate); latency measured from each request's scheduled send "
+            "time, so queueing behind a slow response is counted (no coordinated omission).",
+            "",
+            *mix_table(mix),
+            "",
+            f"Target (gateway): p99 ≤ {MIX_P99_TARGET_MS:.0f} ms with zero errors: "
+            + ("**met**." if mix_ok else "**not met**."),
+            "",
+            *mix_breakdown(mix),
+        ]
+    inv = results.get("invariants", [])
+    if inv:
+        out += [
+            "",
+            "## Ledger invariants after the run",
+            "",
+            "Checked in SQL after every load above (closed loops, mix, scale and profiling runs): "
+            + ", ".join(f"{k} {v:,}" for k, v in results["totals"].items())
+            + ".",
+            "",
+            "| invariant | violations | result |",
+            "|---|---:|:-:|",
+        ]
+        out += [
+            f"| {c['name']} | {c['violations']} | {'ok' if c['violations'] == 0 else '**FAIL**'} |"
+            for c in inv
+        ]
+    scale = results.get("scale", {})
+    if scale:
+        out += [
+            "",
+            "## Scale: W2 (the wallet) as the ledger grows",
+            "",
+            f"Closed loop, {plan['scale_concurrency']} connections, {plan['scale_seconds']:.0f} s "
+            "per server, the same residents (those holding the small ledger's wallet entries) "
+            "measured at both sizes; tables analysed after each seeding step.",
+            "",
+            *scale_table(scale),
+            "",
+            scale_verdict(scale),
+        ]
+    if results.get("ab"):
+        out += ab_section(results["ab"])
+    profiles = results.get("profiles", [])
+    if profiles:
+        out += [
+            "",
+            "## Where the gateway's time goes (py-spy)",
+            "",
+            "The workloads furthest below their target (lowest gateway/baseline ratio relative "
+            "to the target) were run again under py-spy (sampling from outside the process, "
+            "non-blocking; idle time in the event loop excluded). Those runs are not used for "
+            "the throughput numbers above.",
+            *profile_section(profiles),
+        ]
+    elif results.get("profile_note"):
+        out += ["", "## Where the gateway's time goes", "", results["profile_note"]]
+    path.write_text("\n".join(out) + "\n")
