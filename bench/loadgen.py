@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import os
 import sys
 import time
 from collections import Counter
@@ -33,6 +34,7 @@ import orjson
 from bench.workloads import MixSource, Request, Source, check
 
 REQUEST_TIMEOUT = 10.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MAX_OPEN_CONNECTIONS = 256
 ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -171,6 +173,72 @@ class Tally:
             self.errors_by_workload[workload] += 1
 
 
+def _cpu_seconds(pid: int | str) -> float:
+    """User + system CPU time of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _postgres_backends(database: str) -> dict[str, float]:
+    """CPU seconds of every PostgreSQL backend serving `database` (by process title)."""
+    found: dict[str, float] = {}
+    marker = f" {database} ".encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and marker in title:
+            found[entry] = _cpu_seconds(entry)
+    return found
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU used during the measured phase by the server, its PostgreSQL backends, this load
+    generator, and everything else on the machine (other people's work)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.pid = spec.get("server_pid")
+        self.database = spec.get("database")
+        self.start()
+
+    def start(self) -> None:
+        self.server = _cpu_seconds(self.pid) if self.pid else 0.0
+        self.postgres = _postgres_backends(self.database) if self.database else {}
+        self.own = time.process_time()
+        self.busy = _machine_busy()[0]
+
+    def stop(self, requests: int, elapsed: float) -> dict[str, float]:
+        if not self.pid or not requests:
+            return {}
+        server = _cpu_seconds(self.pid) - self.server
+        now = _postgres_backends(self.database) if self.database else {}
+        postgres = sum(cpu - self.postgres.get(pid, 0.0) for pid, cpu in now.items())
+        own = time.process_time() - self.own
+        busy = _machine_busy()[0] - self.busy
+        return {
+            "server_ms_per_request": server * 1000 / requests,
+            "postgres_ms_per_request": postgres * 1000 / requests,
+            "loadgen_ms_per_request": own * 1000 / requests,
+            "server_cores": server / elapsed,
+            "postgres_cores": postgres / elapsed,
+            "loadgen_cores": own / elapsed,
+            "others_cores": max(0.0, busy - server - postgres - own) / elapsed,
+        }
+
+
 async def _send_checked(
     conn: RawConnection | HttpxConnection, workload: str, request: Request
 ) -> str | None:
@@ -211,10 +279,12 @@ async def closed_loop(spec: dict[str, Any]) -> dict[str, Any]:
     await asyncio.gather(*(worker(conn, warmup_until, None) for conn in conns))
     warm = sent
     tally = Tally()
+    meter = CpuMeter(spec)
     started = time.perf_counter()
     deadline = started + float(spec["duration"])
     await asyncio.gather(*(worker(conn, deadline, tally) for conn in conns))
     elapsed = time.perf_counter() - started
+    cpu = meter.stop(len(tally.latencies), elapsed)
     for conn in conns:
         await conn.close()
     return {
@@ -231,6 +301,7 @@ async def closed_loop(spec: dict[str, Any]) -> dict[str, Any]:
         "error_count": sum(tally.errors.values()),
         "latency_ms": percentiles(tally.latencies),
         "exhausted": source() is None if workload == "W4" else False,
+        "cpu": cpu,
     }
 
 
@@ -281,9 +352,11 @@ async def open_loop(spec: dict[str, Any]) -> dict[str, Any]:
 
     await phase(float(spec["warmup"]), None)
     tally = Tally()
+    meter = CpuMeter(spec)
     started = time.perf_counter()
     scheduled, late = await phase(float(spec["duration"]), tally)
     elapsed = time.perf_counter() - started
+    cpu = meter.stop(len(tally.latencies), elapsed)
     for conn in idle:
         await conn.close()
     return {
@@ -308,6 +381,7 @@ async def open_loop(spec: dict[str, Any]) -> dict[str, Any]:
             for name, values in sorted(tally.by_workload.items())
         },
         "connections_opened": opened,
+        "cpu": cpu,
         "scheduler_max_lag_ms": late * 1000,
     }
 

@@ -223,9 +223,10 @@ def write(path: Path, results: dict[str, Any]) -> None:
         ]
     mix = results.get("mix", {})
     if mix:
-        mix_ok = mix["gateway"]["latency_ms"].get("p99", 1e9) <= MIX_P99_TARGET_MS and not mix[
-            "gateway"
-        ]["error_count"]
+        mix_ok = (
+            mix["gateway"]["latency_ms"].get("p99", 1e9) <= MIX_P99_TARGET_MS
+            and not mix["gateway"]["error_count"]
+        )
         out += [
             "",
             f"## Open-loop mix at {MIX_RATE} req/s",

@@ -16,12 +16,12 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from community.media import required_text
 from marketplace.earning import award
 from models.actor import Actor
 from models.civic import Event, EventSignup
 from models.enums import MerchantStatus, PointsReason, Role, SignupStatus
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from models.inputs import required_text
 from models.market import Merchant
 from models.paging import Page, keyset_page
 

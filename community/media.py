@@ -103,20 +103,3 @@ async def stored(photos: list[Photo], media_dir: Path) -> AsyncIterator[list[str
     except BaseException:
         await asyncio.to_thread(_remove, created)
         raise
-
-
-def required_text(value: str, *, field: str, max_length: int) -> str:
-    """The text trimmed; refused when empty or longer than max_length."""
-    text = value.strip()
-    if not text:
-        raise InvalidInput("This is required.", field=field)
-    if len(text) > max_length:
-        raise InvalidInput(f"At most {max_length} characters.", field=field)
-    return text
-
-
-def optional_text(value: str | None, *, field: str, max_length: int) -> str | None:
-    """The text trimmed, None when absent or blank; refused when longer than max_length."""
-    if value is None or not value.strip():
-        return None
-    return required_text(value, field=field, max_length=max_length)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from community.media import required_text
 from models.actor import Actor
 from models.civic import Notice
 from models.enums import NoticeKind, Role
 from models.errors import Forbidden
+from models.inputs import required_text
 from models.paging import Page, keyset_page
 
 PUBLISHERS = (Role.COMMUNITY_ADMIN, Role.GRID_WORKER)

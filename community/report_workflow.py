@@ -23,7 +23,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from community.media import check_photos, optional_text, required_text, stored
+from community.media import check_photos, stored
 from community.people import load_actor
 from community.report_queries import can_see_report
 from community.scope import is_grid_member_of, is_grid_staff_of, is_grid_worker_of
@@ -34,6 +34,7 @@ from models.actor import Actor
 from models.civic import Report, ReportEvent
 from models.enums import PointsReason, ReportCategory, ReportStatus, Role
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from models.inputs import optional_text, required_text
 
 MAX_NOTE_LENGTH = 2000
 S = ReportStatus

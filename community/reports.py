@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
-from community.media import check_photos, optional_text, required_text, stored
+from community.media import check_photos, stored
 from community.report_workflow import append_step
 from community.service_levels import due_at_for
 from models.actor import Actor
@@ -20,6 +20,7 @@ from models.civic import Report
 from models.enums import ReportCategory, ReportStatus
 from models.errors import InvalidInput, NotFound
 from models.grid import MicroGrid
+from models.inputs import optional_text, required_text
 
 MAX_DESCRIPTION_LENGTH = 2000
 MAX_ADDRESS_LENGTH = 200

@@ -9,12 +9,12 @@ from typing import Literal, get_args
 
 from tortoise.transactions import in_transaction
 
-from community.media import optional_text, required_text
 from marketplace.earning import award
 from models.actor import Actor
 from models.civic import Suggestion
 from models.enums import PointsReason, SuggestionStatus
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from models.inputs import optional_text, required_text
 from models.paging import Page, keyset_page
 
 Decision = Literal["ADOPT", "DECLINE"]

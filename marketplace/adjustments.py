@@ -5,8 +5,8 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import inputs
 from marketplace.ledger import AccountRef, Posting, pool_of, post, replay, wallet_of
+from models import inputs
 from models.actor import Actor
 from models.enums import PointsReason
 from models.errors import Forbidden, InsufficientPoints, InvalidInput, NotFound

@@ -6,12 +6,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
-from marketplace.inputs import required_text
 from marketplace.ledger import merchant_account_of
 from marketplace.operators import may_oversee, merchant_in_community
 from models.actor import Actor
 from models.enums import MerchantStatus, Role
 from models.errors import AlreadyExists, Forbidden, NotFound
+from models.inputs import required_text
 from models.market import Merchant, MerchantOperator
 from models.people import UserRole
 

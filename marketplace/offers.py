@@ -12,11 +12,11 @@ from typing import Any
 from tortoise.expressions import F, Q
 
 from marketplace import clock
-from marketplace.inputs import bounded_text, in_range, required_text
 from marketplace.operators import may_oversee, merchant_in_community, require_operator
 from models.actor import Actor
 from models.enums import MerchantStatus, OfferStatus
 from models.errors import InvalidInput, InvalidTransition, NotFound
+from models.inputs import bounded_text, in_range, required_text
 from models.market import Merchant, Offer
 from models.paging import Page, keyset_page
 

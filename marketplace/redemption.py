@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, codes, inputs
-from marketplace.inputs import in_range
+from marketplace import clock, codes
 from marketplace.ledger import AccountRef, Posting, balance_of, post
 from marketplace.offers import redeemable_now
+from models import inputs
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
 from models.errors import (
@@ -30,6 +30,7 @@ from models.errors import (
     OutOfStock,
     UserFacingError,
 )
+from models.inputs import in_range
 from models.market import Offer, Voucher
 from models.sql import fetch_one
 

@@ -19,6 +19,14 @@ def _unb64(value: str) -> str | None:
         return None
 
 
+def _pk(text: str) -> int | None:
+    """A primary key written in ASCII digits ("²".isdigit() is true, but int() refuses it),
+    at most 18 of them, so it fits a 64-bit integer."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def global_id(type_name: str, pk: int) -> str:
     return _b64(f"{type_name}:{pk}")
 
@@ -27,10 +35,9 @@ def parse_global_id(value: str) -> tuple[str, int] | None:
     decoded = _unb64(value)
     if decoded is None or ":" not in decoded:
         return None
-    type_name, _, pk = decoded.partition(":")
-    if not pk.isdigit() or len(pk) > 18:
-        return None
-    return type_name, int(pk)
+    type_name, _, digits = decoded.partition(":")
+    pk = _pk(digits)
+    return None if pk is None else (type_name, pk)
 
 
 def decode_id(value: str, type_name: str, *, field: str) -> int:
@@ -49,6 +56,7 @@ def decode_cursor(value: str | None) -> int | None:
     if value is None:
         return None
     decoded = _unb64(value)
-    if decoded is None or not decoded.startswith("cursor:") or not decoded[7:].isdigit():
+    pk = _pk(decoded[7:]) if decoded is not None and decoded.startswith("cursor:") else None
+    if pk is None:
         raise InvalidInput("This cursor is not valid.", field="after")
-    return int(decoded[7:])
+    return pk

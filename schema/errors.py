@@ -47,6 +47,10 @@ def graphql_error(error: DomainError) -> GraphQLError:
 
 
 def is_expected(error: GraphQLError) -> bool:
-    """GraphQL's own errors and domain errors are shown; anything else is masked."""
+    """Domain errors and GraphQL's own are shown; anything else is masked.
+
+    GraphQL's own errors are those without a path: syntax, validation and variable coercion
+    (which wraps the scalar's parse error). Our code runs in resolvers, whose errors have one.
+    """
     original = error.original_error
-    return original is None or isinstance(original, DomainError)
+    return original is None or isinstance(original, DomainError) or not error.path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import asyncpg
 from graphql import GraphQLError
@@ -42,32 +43,34 @@ def database_unreachable(error: BaseException | None) -> bool:
     return False
 
 
+def masked(
+    error: BaseException | None,
+    *,
+    nodes: Any = None,
+    path: Any = None,
+) -> GraphQLError:
+    """What a client sees of an unexpected exception; the log gets the stack."""
+    rid = request_id.get()
+    if database_unreachable(error):
+        log.warning("database unreachable in %s (request %s)", path, rid)
+        code, message = "SERVICE_UNAVAILABLE", UNAVAILABLE_MESSAGE
+    else:
+        log.error("unexpected error in %s (request %s)", path, rid, exc_info=error)
+        code, message = "INTERNAL_SERVER_ERROR", GENERIC_MESSAGE
+    return GraphQLError(
+        message, nodes=nodes, path=path, extensions={"code": code, "requestId": rid}
+    )
+
+
 class MaskUnexpectedErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if result is None or not result.errors:
             return
-        result.errors = [self._masked(error) for error in result.errors]
-
-    def _masked(self, error: GraphQLError) -> GraphQLError:
-        if is_expected(error):
-            return error
-        rid = request_id.get()
-        if database_unreachable(error.original_error):
-            log.warning("database unreachable in %s (request %s)", error.path, rid)
-            return GraphQLError(
-                UNAVAILABLE_MESSAGE,
-                nodes=error.nodes,
-                path=error.path,
-                extensions={"code": "SERVICE_UNAVAILABLE", "requestId": rid},
-            )
-        log.error(
-            "unexpected error in %s (request %s)", error.path, rid, exc_info=error.original_error
-        )
-        return GraphQLError(
-            GENERIC_MESSAGE,
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": rid},
-        )
+        result.errors = [
+            error
+            if is_expected(error)
+            else masked(error.original_error, nodes=error.nodes, path=error.path)
+            for error in result.errors
+        ]

@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
 
 import strawberry
+from graphql import GraphQLError
 
 from models.errors import DomainError, NotFound
 from models.outbox import POINTS_TOPIC, REPORT_TOPIC
@@ -20,16 +21,22 @@ from schema.civic import ReportType
 from schema.context import Info
 from schema.errors import graphql_error
 from schema.market import PointsEntryType
+from schema.masking import masked
 
 
 @contextmanager
-def _refusals_with_codes() -> Iterator[None]:
-    """Refusals carry their code: the DomainErrorCodes extension only sees errors raised
-    while the stream is created, and a subscription's checks run in its first step."""
+def _shown_safely() -> Iterator[None]:
+    """A stream's errors, shaped here: the schema's extensions only see errors raised while
+    the stream is created, and a subscription's checks and events run after that. Refusals
+    carry their code; anything unexpected is masked, mid-stream included."""
     try:
         yield
     except DomainError as error:
         raise graphql_error(error) from error
+    except GraphQLError:
+        raise
+    except Exception as error:
+        raise masked(error) from None
 
 
 def _connection_token(info: Info) -> str | None:
@@ -63,24 +70,24 @@ class Subscription:
     async def report_updated(
         self, info: Info, report_id: strawberry.ID
     ) -> AsyncGenerator[ReportType, None]:
-        with _refusals_with_codes():
+        with _shown_safely():
             scope = await _subscriber(info)
             pk = decode_id(report_id, "Report", field="reportId")
             if await civic.visible_report(scope, pk) is None:
                 raise NotFound("No such report.", field="reportId")
-        async for _ in _messages(info, f"{REPORT_TOPIC}:{pk}"):
-            scope.refresh()
-            report = await civic.visible_report(scope, pk)
-            if report is not None:
-                yield ReportType.of(report)
+            async for _ in _messages(info, f"{REPORT_TOPIC}:{pk}"):
+                scope.refresh()
+                report = await civic.visible_report(scope, pk)
+                if report is not None:
+                    yield ReportType.of(report)
 
     @strawberry.subscription(description="Every change to the viewer's own points.")
     async def points_changed(self, info: Info) -> AsyncGenerator[PointsEntryType, None]:
-        with _refusals_with_codes():
+        with _shown_safely():
             scope = await _subscriber(info)
             actor = await scope.require_viewer()
-        async for message in _messages(info, f"{POINTS_TOPIC}:{actor.user_id}"):
-            scope.refresh()
-            entry = await market.own_entry(scope, int(message))
-            if entry is not None:
-                yield PointsEntryType.of(entry)
+            async for message in _messages(info, f"{POINTS_TOPIC}:{actor.user_id}"):
+                scope.refresh()
+                entry = await market.own_entry(scope, int(message))
+                if entry is not None:
+                    yield PointsEntryType.of(entry)

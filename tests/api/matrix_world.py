@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from argon2 import PasswordHasher
+
 from community import events, notices, report_workflow, reports, suggestions
 from community.grid import ensure_community
-from community.passwords import hash_password
 from community.people import load_actor
 from marketplace import adjustments, merchants, offers, redemption
 from models.actor import Actor
@@ -32,6 +33,11 @@ from models.ledger import Entry
 from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
 from tests import factories
+
+# Test-strength argon2id. A login verifies with the parameters stored in the hash, so the
+# matrix's logins cost milliseconds instead of the production ~100 ms of CPU each; the real
+# parameters are exercised by tests/api/test_identity.py.
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 ANONYMOUS = "anonymous"
 ROLES = (
@@ -69,6 +75,30 @@ async def _reload(actor: Actor) -> Actor:
     return fresh
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What makes a person who they are to the rules: copied onto their twins."""
+
+    password_hash: str
+    home_grid_id: int | None
+    grids: tuple[tuple[int, Role], ...]
+    merchant_ids: tuple[int, ...]
+
+
+async def _profile(actor: Actor) -> Profile:
+    user = await User.get(id=actor.user_id)
+    grids = await GridAssignment.filter(user_id=actor.user_id).values_list("micro_grid_id", "role")
+    operated = await MerchantOperator.filter(user_id=actor.user_id).values_list(
+        "merchant_id", flat=True
+    )
+    return Profile(
+        password_hash=user.password_hash,
+        home_grid_id=user.home_grid_id,
+        grids=tuple((int(grid), Role(role)) for grid, role in grids),
+        merchant_ids=tuple(int(merchant) for merchant in operated),
+    )
+
+
 @dataclass
 class Cast:
     """The people, places, merchants and offers, and builders for a row's own objects."""
@@ -86,6 +116,7 @@ class Cast:
     offer_1: Offer
     offer_2: Offer
     paused_offer: Offer  # M1's, paused after resident A redeemed it
+    profiles: dict[str, Profile] = field(repr=False)
 
     # ------------------------------------------------------------ who is who
 
@@ -127,26 +158,29 @@ class Cast:
 
     async def twin(self, role: str) -> Actor:
         """A new user with the same roles, home grid, grids, merchants and password."""
-        model = self.people[role]
-        original = await User.get(id=model.user_id)
+        model, profile = self.people[role], self.profiles[role]
         row = await User.create(
-            community_id=original.community_id,
+            community_id=model.community_id,
             phone=new_phone(),
-            password_hash=original.password_hash,
-            display_name=f"{original.display_name} (twin)",
-            home_grid_id=original.home_grid_id,
+            password_hash=profile.password_hash,
+            display_name=f"{role} twin",
+            home_grid_id=profile.home_grid_id,
         )
-        for role_held in model.roles:
-            await UserRole.create(user_id=row.id, role=role_held)
-        for assigned in await GridAssignment.filter(user_id=model.user_id):
-            await GridAssignment.create(
-                user_id=row.id, micro_grid_id=assigned.micro_grid_id, role=assigned.role
+        await UserRole.bulk_create([UserRole(user_id=row.id, role=held) for held in model.roles])
+        if profile.grids:
+            await GridAssignment.bulk_create(
+                [GridAssignment(user_id=row.id, micro_grid_id=g, role=r) for g, r in profile.grids]
             )
-        for operated in await MerchantOperator.filter(user_id=model.user_id):
-            await MerchantOperator.create(user_id=row.id, merchant_id=operated.merchant_id)
-        twin = await load_actor(row.id)
-        assert twin is not None
-        return twin
+        if profile.merchant_ids:
+            await MerchantOperator.bulk_create(
+                [MerchantOperator(user_id=row.id, merchant_id=m) for m in profile.merchant_ids]
+            )
+        return Actor(
+            user_id=row.id,
+            community_id=model.community_id,
+            roles=model.roles,
+            home_grid_id=profile.home_grid_id,
+        )
 
     async def stranger(self, name: str = "Stranger") -> Actor:
         """A plain resident nobody else in the matrix knows."""
@@ -318,9 +352,8 @@ async def build_world(media_dir: Path) -> World:
     pending = await merchants.register_merchant(
         actor=applicant, name="Pending Shop", category="Food", address="3 Road"
     )
-    password_hash = await hash_password(PASSWORD)
     await User.filter(id__in=[p.user_id for p in people.values()]).update(
-        password_hash=password_hash
+        password_hash=QUICK_HASHER.hash(PASSWORD)
     )
     offer_1 = await _offer(people["merchant_m1"], m1, "Rice 5 kg", 10_000)
     offer_2 = await _offer(people["merchant_m2"], m2, "Green tea", 10_000)
@@ -339,6 +372,7 @@ async def build_world(media_dir: Path) -> World:
         offer_1=offer_1,
         offer_2=offer_2,
         paused_offer=paused_offer,
+        profiles={role: await _profile(person) for role, person in people.items()},
     )
     entries = {
         role: await adjustments.adjust_points(

@@ -439,11 +439,6 @@ async def test_a_verified_report_pays_its_reporter_live(
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema/masking.py MaskUnexpectedErrors masks in on_operation only, which for a "
-    "subscription ends with the stream: events reach the client unmasked (no on_stream_result)",
-)
 async def test_an_unexpected_failure_mid_subscription_is_masked(
     live: GraphQLClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -132,26 +129,6 @@ def files_in(folder: Path) -> list[str]:
 
 async def make_overdue(report_id: int, by: timedelta = timedelta(minutes=5)) -> None:
     await Report.filter(id=report_id).update(due_at=datetime.now(UTC) - by)
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Collect the SQL statements sent while the block runs."""
-    sent: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            sent.append(record.getMessage())
-
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = Collect(logging.DEBUG), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield sent
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def admin_elsewhere() -> Actor:

@@ -25,7 +25,8 @@ from models.enums import MerchantStatus, Role, SignupStatus
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from models.market import Merchant, MerchantOperator
 from tests import factories
-from tests.domain.civic_helpers import admin_elsewhere, statements
+from tests.domain.civic_helpers import admin_elsewhere
+from tests.statements import counting_statements as statements
 
 START = datetime.now(UTC) + timedelta(days=3)
 

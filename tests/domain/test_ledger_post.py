@@ -33,12 +33,12 @@ from tests.domain.market_helpers import (
     assert_ledger_consistent,
     balance,
     count,
-    counting_statements,
     fund,
     offer_of,
     resident,
     snapshot,
 )
+from tests.statements import counting_statements
 
 
 async def _pool_and_wallet() -> tuple[int, int, int]:

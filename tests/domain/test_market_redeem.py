@@ -32,7 +32,6 @@ from tests.domain.market_helpers import (
     assert_stock_consistent,
     balance,
     count,
-    counting_statements,
     fund,
     merchant_balance,
     new_key,
@@ -42,6 +41,7 @@ from tests.domain.market_helpers import (
     resident,
     snapshot,
 )
+from tests.statements import counting_statements
 
 CODE = re.compile(r"^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{5}$")
 

@@ -15,7 +15,8 @@ from models.enums import ReportStatus as S
 from models.errors import InvalidInput, NotFound
 from models.people import GridAssignment, UserRole
 from tests import factories
-from tests.domain.civic_helpers import Cast, admin_elsewhere, cast, statements, submitted
+from tests.domain.civic_helpers import Cast, admin_elsewhere, cast, submitted
+from tests.statements import counting_statements as statements
 
 
 async def ids(actor: Actor, **kwargs: object) -> list[int]:

@@ -1,4 +1,5 @@
-"""Checks for caller input, each raising InvalidInput with the GraphQL input field name."""
+"""Checks for caller input shared by every domain, each raising InvalidInput with the GraphQL
+input field name."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def required_text(value: str, *, field: str, max_length: int) -> str:
     if len(text) > max_length:
         raise InvalidInput(f"At most {max_length} characters.", field=field)
     return text
+
+
+def optional_text(value: str | None, *, field: str, max_length: int) -> str | None:
+    """The text trimmed, None when absent or blank; refused when longer than max_length."""
+    if value is None or not value.strip():
+        return None
+    return required_text(value, field=field, max_length=max_length)
 
 
 def bounded_text(value: str, *, field: str, max_length: int) -> str:

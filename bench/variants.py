@@ -1,0 +1,70 @@
+"""Gateway variants for A/B measurements, built around the unchanged `create_app()`.
+
+Nothing here is used in production; each variant changes one thing so that a suggestion
+(or a change already made) can be measured back to back against the gateway as it is:
+
+- `stock_json_app`: the GraphQL view's JSON encoder put back to strawberry's default
+  (`json.dumps`), to measure an encoder override in gateway/app.py.
+- `no_pool_reset_app`: the asyncpg pool's reset on release skipped. asyncpg resets every
+  connection it takes back (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+  RESET ALL;`, one round trip), and Tortoise acquires a connection per statement outside
+  transactions, so each statement pays it. GridPoints uses no advisory locks, cursors,
+  LISTEN or session settings, so a reset that only rolls back a stray transaction (which
+  asyncpg still does) would be enough; this variant measures what that would save.
+
+Run: `uvicorn bench.variants:stock_json_app` (same environment as the gateway).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+from strawberry.http.base import BaseView
+
+from gateway.app import GridPointsGraphQL, create_app
+
+
+def _graphql_view(app: Starlette) -> GridPointsGraphQL:
+    for route in app.routes:
+        if isinstance(route, Route) and isinstance(route.endpoint, GridPointsGraphQL):
+            return route.endpoint
+    raise LookupError("no GraphQL route")
+
+
+def make_stock_json_app() -> Starlette:
+    app = create_app()
+    view = _graphql_view(app)
+    view.encode_json = BaseView.encode_json.__get__(view)  # type: ignore[method-assign]
+    return app
+
+
+async def _no_reset(connection: Any) -> None:
+    return None
+
+
+def make_no_pool_reset_app() -> Starlette:
+    app = create_app()
+    inner = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(started: Starlette) -> AsyncIterator[Any]:
+        from tortoise import connections
+
+        async with inner(started) as state:
+            client = connections.get("default")
+            await client.create_connection(with_db=True) if client._pool is None else None
+            client._pool._reset = _no_reset
+            yield state
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+_ENABLED = "GRIDPOINTS_DATABASE_URL" in os.environ
+stock_json_app = make_stock_json_app() if _ENABLED else None
+no_pool_reset_app = make_no_pool_reset_app() if _ENABLED else None
