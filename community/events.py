@@ -216,6 +216,18 @@ async def get_event(*, actor: Actor, event_id: int) -> Event:
     return event
 
 
+async def get_signup(*, actor: Actor, signup_id: int) -> EventSignup:
+    """A signup, seen by its user, the event's organizer and admins; else NotFound."""
+    signup = await EventSignup.get_or_none(
+        id=signup_id, event__community_id=actor.community_id
+    ).select_related("event")
+    if signup is None or not (
+        actor.is_admin or actor.user_id in (signup.user_id, signup.event.organizer_id)
+    ):
+        raise NotFound("No such signup.", field="id")
+    return signup
+
+
 async def list_events(
     *, actor: Actor, first: int | None = None, after: int | None = None
 ) -> Page[Event]:

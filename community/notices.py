@@ -5,7 +5,7 @@ from __future__ import annotations
 from models.actor import Actor
 from models.civic import Notice
 from models.enums import NoticeKind, Role
-from models.errors import Forbidden
+from models.errors import Forbidden, NotFound
 from models.inputs import required_text
 from models.paging import Page, keyset_page
 
@@ -25,6 +25,14 @@ async def publish_notice(*, actor: Actor, kind: NoticeKind, title: str, body: st
         title=required_text(title, field="title", max_length=MAX_TITLE_LENGTH),
         body=required_text(body, field="body", max_length=MAX_BODY_LENGTH),
     )
+
+
+async def get_notice(*, actor: Actor, notice_id: int) -> Notice:
+    """One notice of the actor's community, else NotFound."""
+    notice = await Notice.get_or_none(id=notice_id, community_id=actor.community_id)
+    if notice is None:
+        raise NotFound("No such notice.", field="id")
+    return notice
 
 
 async def list_notices(

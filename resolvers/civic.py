@@ -285,12 +285,10 @@ async def viewer_signup(scope: RequestScope, event_id: int) -> EventSignup | Non
 async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | None:
     """A signup is seen by its user, the event's organizer and admins."""
     actor = await scope.require_viewer()
-    signup = await EventSignup.get_or_none(id=signup_id).select_related("event")
-    if signup is None or signup.event.community_id != actor.community_id:
+    try:
+        return await events.get_signup(actor=actor, signup_id=signup_id)
+    except NotFound:
         return None
-    if actor.is_admin or actor.user_id in (signup.user_id, signup.event.organizer_id):
-        return signup
-    return None
 
 
 # ---------------------------------------------------------------- suggestions and notices
@@ -348,4 +346,7 @@ async def list_notices(
 @fetches("Notice")
 async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:
     actor = await scope.require_viewer()
-    return await Notice.get_or_none(id=notice_id, community_id=actor.community_id)
+    try:
+        return await notices.get_notice(actor=actor, notice_id=notice_id)
+    except NotFound:
+        return None
