@@ -43,10 +43,12 @@ async def close_database() -> None:
 
 async def apply_migrations(url: str) -> None:
     """Apply every pending migration; running it again applies nothing."""
+    from tortoise.context import TortoiseContext
     from tortoise.migrations.api import migrate
 
-    await migrate(config=tortoise_config(url, pool_size=2))
-    await Tortoise.close_connections()
+    # A context of its own, so an open application context is left alone.
+    async with TortoiseContext():
+        await migrate(config=tortoise_config(url, pool_size=2))
 
 
 async def ping_database() -> None:
