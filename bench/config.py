@@ -9,7 +9,7 @@ ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE_NAME = "gridpoints_bench"
 GATEWAY_PORT = 8701
 BASELINE_PORT = 8702
-GATEWAY_STOCK_JSON_PORT = 8703
+VARIANT_PORT = 8703
 POOL_SIZE = 10
 RATE_LIMIT_SCALE = 1_000_000
 JWT_ISSUER = "gridpoints"
@@ -50,6 +50,9 @@ class Plan:
     scale_seconds: float
     profile_seconds: float
     profile_workloads: int
+    # A/B of gateway variants (bench/variants.py) against the gateway as it is.
+    experiment_seconds: float
+    experiment_rounds: int
 
 
 FULL = Plan(
@@ -73,7 +76,9 @@ FULL = Plan(
     scale_concurrency=4,
     scale_seconds=5.0,
     profile_seconds=8.0,
-    profile_workloads=2,
+    profile_workloads=3,
+    experiment_seconds=4.0,
+    experiment_rounds=3,
 )
 
 QUICK = Plan(
@@ -91,13 +96,15 @@ QUICK = Plan(
     vouchers=5_000,
     concurrency=16,
     warmup_seconds=0.5,
-    measure_seconds=2.5,
-    mix_warmup_seconds=1.0,
-    mix_seconds=8.0,
+    measure_seconds=2.0,
+    mix_warmup_seconds=0.5,
+    mix_seconds=6.0,
     scale_concurrency=4,
-    scale_seconds=1.5,
-    profile_seconds=3.0,
+    scale_seconds=1.0,
+    profile_seconds=2.0,
     profile_workloads=1,
+    experiment_seconds=1.0,
+    experiment_rounds=1,
 )
 
 

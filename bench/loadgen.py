@@ -37,6 +37,7 @@ REQUEST_TIMEOUT = 10.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MAX_OPEN_CONNECTIONS = 256
 ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1")
+STALE_RETRIES = [0]  # requests resent once on a new connection (see RawConnection.send)
 
 
 class ConnectionClosed(Exception):
@@ -66,11 +67,26 @@ class RawConnection:
         return head + body
 
     async def send(self, request: Request) -> tuple[int, bytes]:
+        """One exchange. A kept-alive connection the server has meanwhile closed (uvicorn
+        closes idle ones after 5 s) fails before any byte of an answer: the request never
+        reached the application, so it is sent again once on a new connection, as HTTP
+        clients do."""
+        reused = self.writer is not None
+        try:
+            return await self._exchange(request)
+        except ConnectionClosed:
+            await self.close()
+            if not reused:
+                raise
+            STALE_RETRIES[0] += 1
+            return await self._exchange(request)
+
+    async def _exchange(self, request: Request) -> tuple[int, bytes]:
         if self.writer is None or self.reader is None:
             await self.open()
         assert self.writer is not None and self.reader is not None
-        self.writer.write(self.encode(request))
         try:
+            self.writer.write(self.encode(request))
             head = await self.reader.readuntil(b"\r\n\r\n")
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
             raise ConnectionClosed(str(exc)) from exc
@@ -381,6 +397,7 @@ async def open_loop(spec: dict[str, Any]) -> dict[str, Any]:
             for name, values in sorted(tally.by_workload.items())
         },
         "connections_opened": opened,
+        "stale_retries": STALE_RETRIES[0],
         "cpu": cpu,
         "scheduler_max_lag_ms": late * 1000,
     }

@@ -55,11 +55,36 @@ def throughput_table(closed: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _cpu(result: dict[str, Any], key: str) -> float:
+    return float((result.get("cpu") or {}).get(key, 0.0))
+
+
+def cpu_table(closed: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| workload | gateway CPU ms/req: server + PostgreSQL | baseline CPU ms/req: server + "
+        "PostgreSQL | baseline/gateway CPU | others' load during gateway / baseline run |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for workload in WORKLOADS:
+        if workload not in closed:
+            continue
+        gw, bl = closed[workload]["gateway"], closed[workload]["baseline"]
+        g_srv, g_pg = _cpu(gw, "server_ms_per_request"), _cpu(gw, "postgres_ms_per_request")
+        b_srv, b_pg = _cpu(bl, "server_ms_per_request"), _cpu(bl, "postgres_ms_per_request")
+        ratio = (b_srv + b_pg) / (g_srv + g_pg) if g_srv + g_pg else 0.0
+        lines.append(
+            f"| {workload} | {g_srv:.2f} + {g_pg:.2f} | {b_srv:.2f} + {b_pg:.2f} | {ratio:.2f} "
+            f"| {_cpu(gw, 'others_cores'):.2f} / {_cpu(bl, 'others_cores'):.2f} cores |"
+        )
+    return lines
+
+
 def mix_table(mix: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
         "| server | scheduled | answered | achieved req/s | p50 | p95 | p99 | p99.9 | max "
-        "| errors | connections | scheduler lag |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | connections | scheduler lag | server CPU ms/req | server busy "
+        "| others' load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for target in ("gateway", "baseline"):
         if target not in mix:
@@ -69,7 +94,9 @@ def mix_table(mix: dict[str, dict[str, Any]]) -> list[str]:
             f"| {target} | {r['scheduled']} | {r['completed']} | {r['rps']:.1f} "
             f"| {_lat(r, 'p50')} | {_lat(r, 'p95')} | **{_lat(r, 'p99')}** | {_lat(r, 'p99.9')} "
             f"| {_lat(r, 'max')} | {_errors(r)} | {r['connections_opened']} "
-            f"| {r['scheduler_max_lag_ms']:.1f} ms |"
+            f"({r.get('stale_retries', 0)} resent) "
+            f"| {r['scheduler_max_lag_ms']:.1f} ms | {_cpu(r, 'server_ms_per_request'):.2f} "
+            f"| {_cpu(r, 'server_cores') * 100:.0f} % | {_cpu(r, 'others_cores'):.2f} cores |"
         )
     return lines
 
@@ -156,24 +183,56 @@ def profile_section(profiles: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def ab_section(ab: dict[str, Any]) -> list[str]:
+def experiments_section(results: dict[str, Any]) -> list[str]:
     lines = [
         "",
-        "## The encoder change, before and after (same run, back to back)",
+        "## Gateway variants, back to back (A/B)",
         "",
-        ab["description"],
-        "",
-        "| workload | stock json req/s | p50 | p99 | orjson req/s | p50 | p99 | change |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "Each variant is the unchanged `create_app()` with one thing changed "
+        "(bench/variants.py). It runs as its own uvicorn process next to a control: the gateway "
+        "as it is, started at the same moment (so neither process is older, with a bigger heap "
+        "or warmer caches). Both use the same database, in alternating closed-loop runs "
+        "(variant first, then control first, ...). Per workload: medians of req/s and p50, "
+        "CPU per request over all runs, and the round-by-round ratios of control to variant "
+        "(CPU: above 1 means the control costs more; req/s: below 1 means the control is "
+        "slower). Where the ratios straddle 1, the difference is within the noise.",
     ]
-    for workload, pair in ab["results"].items():
-        before, after = pair["before"], pair["after"]
-        change = (after["rps"] / before["rps"] - 1) * 100 if before["rps"] else 0.0
-        lines.append(
-            f"| {workload} | {_rps(before['rps'])} | {_lat(before, 'p50')} "
-            f"| {_lat(before, 'p99')} | {_rps(after['rps'])} | {_lat(after, 'p50')} "
-            f"| {_lat(after, 'p99')} | {change:+.1f} % |"
-        )
+    for experiment in results.get("experiments", []):
+        lines += [
+            "",
+            f"### {experiment['label']}",
+            "",
+            "| workload | variant req/s | p50 | server + PostgreSQL CPU ms/req | control req/s "
+            "| p50 | server + PostgreSQL CPU ms/req | control/variant CPU per round "
+            "| control/variant req/s per round |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for workload, found in experiment["results"].items():
+            v, c = found["variant"], found["control"]
+            cpu_rounds = ", ".join(f"{r:.2f}" for r in found["cpu_ratios"])
+            rps_rounds = ", ".join(f"{r:.2f}" for r in found["rps_ratios"])
+            lines.append(
+                f"| {workload} | {_rps(v['rps'])} | {_ms(v['p50'])} "
+                f"| {v['server_ms']:.2f} + {v['postgres_ms']:.2f} | {_rps(c['rps'])} "
+                f"| {_ms(c['p50'])} | {c['server_ms']:.2f} + {c['postgres_ms']:.2f} "
+                f"| median **{found['cpu_ratio_median']:.2f}** ({cpu_rounds}) "
+                f"| median {found['rps_ratio_median']:.2f} ({rps_rounds}) |"
+            )
+    encoders = results.get("encoders")
+    if encoders:
+        lines += [
+            "",
+            "The encoders alone, timed in the benchmark process on the gateway's real responses "
+            "(2,000 calls each):",
+            "",
+            "| response | bytes | json.dumps µs | orjson µs | saved per request |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {e['workload']} | {e['bytes']:,} | {e['json_us']:.1f} | {e['orjson_us']:.1f} "
+            f"| {e['json_us'] - e['orjson_us']:.1f} µs |"
+            for e in encoders
+        ]
     return lines
 
 
@@ -190,8 +249,10 @@ def write(path: Path, results: dict[str, Any]) -> None:
         f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), Python "
         f"{machine['python']}, {machine['postgres']}, strawberry {machine['strawberry']}, "
         f"Tortoise {machine['tortoise']}. Load average at start {machine['load_start']}, "
-        f"at the end {machine['load_end']} (other engineers share this machine: treat "
-        "absolute numbers as noisy, ratios as the signal).",
+        f"at the end {machine['load_end']}; other processes were using "
+        f"{machine['others_at_start']:.2f} of the {machine['cpus']} cores just before the run "
+        "(other engineers share this machine: treat absolute numbers as noisy, ratios and "
+        "CPU per request as the signal).",
         "",
         "Data: " + ", ".join(f"{v:,} {k}" for k, v in results["sizes"].items()) + ". "
         f"Seeded in {results['seed_seconds']:.1f} s with set-based SQL "
@@ -199,12 +260,19 @@ def write(path: Path, results: dict[str, Any]) -> None:
         "",
         "## Throughput: gateway vs baseline (closed loop)",
         "",
-        f"{plan['concurrency']} concurrent keep-alive connections, {plan['warmup_seconds']:.0f} s "
-        f"warm-up then {plan['measure_seconds']:.0f} s measured per server; gateway and "
+        f"{plan['concurrency']} concurrent keep-alive connections, {plan['warmup_seconds']:g} s "
+        f"warm-up then {plan['measure_seconds']:g} s measured per server; gateway and "
         "baseline back to back for each workload (order alternating). Latencies in ms; "
         "req/s counts successful responses only.",
         "",
         *throughput_table(results["closed"]),
+        "",
+        "Cost per request, measured over the same runs from /proc (server process, and the "
+        "PostgreSQL backends of the benchmark database). CPU per request moves much less than "
+        "req/s with what else the machine is doing (though it still rises 10-20 % when other "
+        "work shares the cores and caches); the last column is that other load.",
+        "",
+        *cpu_table(results["closed"]),
         "",
         "Same answers: " + "; ".join(f"{k}: {v}" for k, v in results["equivalence"].items()),
     ]
@@ -232,7 +300,7 @@ def write(path: Path, results: dict[str, Any]) -> None:
             f"## Open-loop mix at {MIX_RATE} req/s",
             "",
             f"{', '.join(f'{p} % {w}' for w, p in MIX.items())}, requests sent on a fixed "
-            f"schedule for {plan['mix_seconds']:.0f} s (after {plan['mix_warmup_seconds']:.0f} s "
+            f"schedule for {plan['mix_seconds']:g} s (after {plan['mix_warmup_seconds']:g} s "
             "of warm-up at the same rate); latency measured from each request's scheduled send "
             "time, so queueing behind a slow response is counted (no coordinated omission).",
             "",
@@ -266,7 +334,7 @@ def write(path: Path, results: dict[str, Any]) -> None:
             "",
             "## Scale: W2 (the wallet) as the ledger grows",
             "",
-            f"Closed loop, {plan['scale_concurrency']} connections, {plan['scale_seconds']:.0f} s "
+            f"Closed loop, {plan['scale_concurrency']} connections, {plan['scale_seconds']:g} s "
             "per server, the same residents (those holding the small ledger's wallet entries) "
             "measured at both sizes; tables analysed after each seeding step.",
             "",
@@ -274,8 +342,8 @@ def write(path: Path, results: dict[str, Any]) -> None:
             "",
             scale_verdict(scale),
         ]
-    if results.get("ab"):
-        out += ab_section(results["ab"])
+    if results.get("experiments"):
+        out += experiments_section(results)
     profiles = results.get("profiles", [])
     if profiles:
         out += [

@@ -42,12 +42,12 @@ from bench.config import (
     DATABASE_NAME,
     FULL,
     GATEWAY_PORT,
-    GATEWAY_STOCK_JSON_PORT,
     HOST,
     MIX,
     MIX_RATE,
     QUICK,
     TARGETS,
+    VARIANT_PORT,
     Plan,
     database_url,
 )
@@ -56,6 +56,21 @@ from gateway.settings import Settings
 from gateway.tokens import TokenService
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+# Gateway variants measured back to back against the gateway as it is (bench/variants.py).
+VARIANTS = [
+    {
+        "name": "stock_json",
+        "app": "bench.variants:stock_json_app",
+        "label": "strawberry's own encoder (json.dumps): the gateway before the change",
+        "workloads": ["W1", "W5"],
+    },
+    {
+        "name": "no_pool_reset",
+        "app": "bench.variants:no_pool_reset_app",
+        "label": "asyncpg's pool reset on release skipped: a suggestion, not applied",
+        "workloads": ["W2", "W5"],
+    },
+]
 SAMPLE = {"W1": 1000, "W2": 2000, "W3": 2000}
 
 
@@ -326,10 +341,10 @@ class Run:
 
     def _voucher_budget(self, target: str) -> int:
         """W4 vouchers for one closed-loop run (warm-up included): after the mix's share,
-        the gateway gets a quarter of the rest, the baseline (faster) half, and a quarter is
-        left for profiling."""
+        the gateway gets a sixth of the rest, the baseline (several times faster) two thirds,
+        and what is left goes to profiling."""
         spare = max(0, len(self.vouchers) - 2 * self._mix_vouchers())
-        return spare // 2 if target == "baseline" else spare // 4
+        return spare * 2 // 3 if target == "baseline" else spare // 6
 
     def _mix_vouchers(self) -> int:
         """One target's share for the mix: 1.5 times the expected W4 requests, plus slack."""
@@ -394,7 +409,7 @@ class Run:
                 "W2",
                 target,
                 seconds=plan.scale_seconds,
-                warmup=min(1.0, plan.scale_seconds),
+                warmup=min(2.0, plan.scale_seconds),
                 concurrency=plan.scale_concurrency,
                 data={"run": self.run_id, "W2": {"tokens": hot}},
             )
@@ -464,6 +479,88 @@ class Run:
         self.results["equivalence"] = dict(sorted(found.items()))
         log(f"same answers: {self.results['equivalence']}")
 
+    # ------------------------------------------------------------------ variants (A/B)
+
+    def run_experiments(self) -> None:
+        """Each variant against a control (the gateway as it is), both started fresh side by
+        side, so neither has a longer-lived process (bigger heap, warmer caches) than the
+        other; alternating short runs, compared round by round."""
+        if self.args.no_experiments:
+            return
+        plan = self.plan
+        env = servers.gateway_environment(self.url, self.secret, self.workdir / "media")
+        experiments = []
+        for variant in VARIANTS:
+            if variant["name"] == "stock_json" and not _encoder_overridden():
+                continue
+            started = {
+                "variant": servers.start(
+                    "variant", str(variant["app"]), self.args.variant_port, env, self.workdir
+                ),
+                "control": servers.start(
+                    "control", "gateway.asgi:app", self.args.variant_port + 1, env, self.workdir
+                ),
+            }
+            self.servers.update(started)
+            runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
+            try:
+                for round_ in range(plan.experiment_rounds):
+                    for workload in variant["workloads"]:
+                        order = (
+                            ["variant", "control"] if round_ % 2 == 0 else ["control", "variant"]
+                        )
+                        for label in order:
+                            result = self.closed(
+                                str(workload),
+                                "gateway",
+                                seconds=plan.experiment_seconds,
+                                warmup=min(1.0, plan.warmup_seconds),
+                                concurrency=plan.concurrency,
+                                port=started[label].port,
+                            )
+                            runs.setdefault(str(workload), {}).setdefault(label, []).append(result)
+                if variant["name"] == "stock_json":
+                    self.results["encoders"] = self._time_encoders(started["control"].port)
+            finally:
+                for label in started:
+                    servers.stop(self.servers.pop(label))
+            experiments.append(
+                {
+                    "name": variant["name"],
+                    "label": variant["label"],
+                    "results": {w: _compare(pair) for w, pair in runs.items()},
+                }
+            )
+        self.results["experiments"] = experiments
+
+    def _time_encoders(self, port: int) -> list[dict[str, Any]]:
+        """json.dumps vs orjson on real responses, in this process (no server noise)."""
+        import json
+        import timeit
+
+        timed = []
+        gw = f"http://{HOST}:{port}/graphql"
+        with httpx.Client(timeout=10) as http:
+            for workload, query in (("W1", W1_OFFERS), ("W2", W2_WALLET), ("W5", W5_QUEUE)):
+                token = self.data[workload]["tokens"][0]
+                document = http.post(
+                    gw, json={"query": query}, headers={"Authorization": f"Bearer {token}"}
+                ).json()
+                n = 2000
+                stock = timeit.timeit(
+                    lambda d=document: json.dumps(d, separators=(",", ":")), number=n
+                )
+                fast = timeit.timeit(lambda d=document: orjson.dumps(d).decode(), number=n)
+                timed.append(
+                    {
+                        "workload": workload,
+                        "bytes": len(orjson.dumps(document)),
+                        "json_us": stock / n * 1e6,
+                        "orjson_us": fast / n * 1e6,
+                    }
+                )
+        return timed
+
     # ------------------------------------------------------------------ profiling
 
     def run_profiles(self) -> None:
@@ -482,6 +579,8 @@ class Run:
         )
         plan = self.plan
         gateway = self.servers["gateway"]
+        if len(self.vouchers) < plan.profile_seconds * 400:
+            ranked = [w for w in ranked if w != "W4"]  # too few vouchers left to keep it busy
         for workload in ranked[: self.args.profile_workloads or plan.profile_workloads]:
             seconds = plan.profile_seconds
             vouchers = len(self.vouchers) if workload == "W4" else 0
@@ -537,6 +636,9 @@ class Run:
             machine=_machine(),
         )
         log(f"{plan.name} run; database {self.db_name}; work files in {self.workdir}")
+        others = self.results["machine"]["others_at_start"]
+        if others > 0.5:
+            log(f"note: other processes are using {others:.1f} cores; expect noisy numbers")
         asyncio.run(self._seed_small())
         log(f"small ledger seeded ({self.small_entries:,} entries)")
         self._start_servers()
@@ -550,6 +652,15 @@ class Run:
         self.run_closed_loops()
         self.run_mix()
         self.run_scale("large")
+        self._stop_servers()
+        self.run_experiments()
+        self.servers["gateway"] = servers.start(
+            "gateway",
+            "gateway.asgi:app",
+            self.args.gateway_port,
+            servers.gateway_environment(self.url, self.secret, self.workdir / "media"),
+            self.workdir,
+        )
         self.run_profiles()
         self._stop_servers()
         asyncio.run(self._check_invariants())
@@ -579,6 +690,60 @@ def _global_id(type_name: str, pk: int) -> str:
     return global_id(type_name, pk)
 
 
+def _encoder_overridden() -> bool:
+    from gateway.app import GridPointsGraphQL
+
+    return "encode_json" in GridPointsGraphQL.__dict__
+
+
+def _combine(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several short runs of one server as one: req/s and p50 medians, CPU per request over
+    all requests."""
+    import statistics
+
+    requests = sum(r["completed"] for r in results) or 1
+    cpu = [r.get("cpu") or {} for r in results]
+
+    def per_request(key: str) -> float:
+        total = sum(c.get(key, 0.0) * r["completed"] for c, r in zip(cpu, results, strict=True))
+        return total / requests
+
+    return {
+        "runs": len(results),
+        "rps": statistics.median(r["rps"] for r in results),
+        "p50": statistics.median(r["latency_ms"].get("p50", 0.0) for r in results),
+        "p99": statistics.median(r["latency_ms"].get("p99", 0.0) for r in results),
+        "server_ms": per_request("server_ms_per_request"),
+        "postgres_ms": per_request("postgres_ms_per_request"),
+        "others_cores": statistics.mean(c.get("others_cores", 0.0) for c in cpu),
+        "errors": sum(r["error_count"] for r in results),
+    }
+
+
+def _compare(pair: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Variant and control combined, and round by round: control's CPU per request (server
+    + PostgreSQL) over the variant's, and control's req/s over the variant's."""
+    import statistics
+
+    def cpu(result: dict[str, Any]) -> float:
+        found = result.get("cpu") or {}
+        return float(
+            found.get("server_ms_per_request", 0.0) + found.get("postgres_ms_per_request", 0.0)
+        )
+
+    rounds = list(zip(pair["variant"], pair["control"], strict=True))
+    cpu_ratios = [cpu(c) / cpu(v) for v, c in rounds if cpu(v)]
+    rps_ratios = [c["rps"] / v["rps"] for v, c in rounds if v["rps"]]
+    return {
+        "variant": _combine(pair["variant"]),
+        "control": _combine(pair["control"]),
+        "cpu_ratios": cpu_ratios,
+        "rps_ratios": rps_ratios,
+        "cpu_ratio_median": statistics.median(cpu_ratios) if cpu_ratios else 0.0,
+        "rps_ratio_median": statistics.median(rps_ratios) if rps_ratios else 0.0,
+    }
+
+
 def _shape(document: Any) -> Any:
     if isinstance(document, dict):
         return {key: _shape(value) for key, value in document.items()}
@@ -590,6 +755,18 @@ def _shape(document: Any) -> Any:
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.2f} / {five:.2f}"
+
+
+def _others_busy(seconds: float = 1.0) -> float:
+    """Cores busy on the whole machine over a short interval (nothing of ours runs yet)."""
+
+    def busy() -> tuple[float, float]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values) - values[3] - values[4], sum(values)
+
+    (b0, t0), _ = busy(), time.sleep(seconds)
+    b1, t1 = busy()
+    return (b1 - b0) / (t1 - t0) * (os.cpu_count() or 1) if t1 > t0 else 0.0
 
 
 def _machine() -> dict[str, Any]:
@@ -619,6 +796,7 @@ def _machine() -> dict[str, Any]:
         "strawberry": version("strawberry-graphql"),
         "tortoise": version("tortoise-orm"),
         "load_start": _load(),
+        "others_at_start": _others_busy(),
     }
 
 
@@ -633,9 +811,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database", default=DATABASE_NAME, help="database to (re)create")
     parser.add_argument("--gateway-port", type=int, default=GATEWAY_PORT)
     parser.add_argument("--baseline-port", type=int, default=BASELINE_PORT)
-    parser.add_argument(
-        "--stock-json-port", type=int, default=GATEWAY_STOCK_JSON_PORT, help=argparse.SUPPRESS
-    )
+    parser.add_argument("--variant-port", type=int, default=VARIANT_PORT)
+    parser.add_argument("--no-experiments", action="store_true", help="skip the variant A/B")
     parser.add_argument("--client", choices=["raw", "httpx"], default="raw")
     parser.add_argument(
         "--workloads", default="W1,W2,W5,W3,W4", help="closed-loop workloads, in order"

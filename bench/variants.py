@@ -57,7 +57,8 @@ def make_no_pool_reset_app() -> Starlette:
 
         async with inner(started) as state:
             client = connections.get("default")
-            await client.create_connection(with_db=True) if client._pool is None else None
+            if client._pool is None:
+                await client.create_connection(with_db=True)
             client._pool._reset = _no_reset
             yield state
 

@@ -189,6 +189,8 @@ async def check_in(*, actor: Actor, event_id: int, user_id: int) -> EventSignup:
         signup = await EventSignup.get_or_none(event_id=event.id, user_id=user_id)
         if signup is None:
             raise NotFound("This person has not signed up.", field="userId")
+        if user_id == actor.user_id:
+            raise Forbidden("Someone else must check you in: attending earns points.")
         checked_in = await EventSignup.filter(id=signup.id, status=SignupStatus.CONFIRMED).update(
             status=SignupStatus.ATTENDED
         )

@@ -312,9 +312,14 @@ async def _award_reporter(report: Report, actor: Actor) -> int:
 
 
 async def verify_report(*, actor: Actor, report_id: int, note: str | None = None) -> Report:
-    """Sign the fix off on site and award the reporter, once, in the same transaction."""
+    """Sign the fix off on site and award the reporter, once, in the same transaction.
+
+    The verifier is neither who resolved it nor who reported it: nobody signs off their own
+    work or their own reward."""
     async with in_transaction():
         report, transition = await _open(Step.VERIFY, actor, report_id)
+        if report.reporter_id == actor.user_id:
+            raise Forbidden("Someone else must verify a report you made: it earns you points.")
         await move(report, to=transition.to, actor_id=actor.user_id, note=_note(note))
         points = await _award_reporter(report, actor)
         if points:

@@ -19,13 +19,16 @@ MAX_ADJUSTMENT = 100_000
 async def adjust_points(
     *, actor: Actor, user_id: int, amount: int, memo: str, idempotency_key: str
 ) -> Entry:
-    """Add points to (positive) or take them from (negative) a wallet; admins only.
+    """Add points to (positive) or take them from (negative) a wallet; admins only, and
+    never their own.
 
     Returns the wallet's entry. A repeated key returns the first entry and moves nothing;
     keys are the acting admin's own, so two admins never collide.
     """
     if not actor.is_admin:
         raise Forbidden()
+    if user_id == actor.user_id:
+        raise Forbidden("Another admin must adjust your own points.")
     if amount == 0 or abs(amount) > MAX_ADJUSTMENT:
         raise InvalidInput(
             f"The amount must be between 1 and {MAX_ADJUSTMENT} either way.", field="amount"

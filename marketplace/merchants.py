@@ -49,6 +49,8 @@ async def approve_merchant(*, actor: Actor, merchant_id: int) -> Merchant:
     """
     _require_admin(actor)
     merchant = await merchant_in_community(merchant_id=merchant_id, community_id=actor.community_id)
+    if merchant.owner_id == actor.user_id:
+        raise Forbidden("Another admin must approve a merchant you own.")
     if merchant.status is MerchantStatus.ACTIVE:
         return merchant
     async with in_transaction():

@@ -17,7 +17,7 @@ from models.actor import Actor
 from models.enums import MerchantStatus, OfferStatus
 from models.errors import InvalidInput, InvalidTransition, NotFound
 from models.inputs import bounded_text, in_range, required_text
-from models.market import Merchant, Offer
+from models.market import Merchant, Offer, Voucher
 from models.paging import Page, keyset_page
 
 MAX_PRICE = 1_000_000
@@ -213,10 +213,13 @@ async def list_merchant_offers(
 
 
 async def get_offer(*, actor: Actor, offer_id: int) -> Offer:
-    """One offer the viewer may see: redeemable, or any of a merchant they oversee."""
+    """One offer the viewer may see: redeemable, bought by them (a voucher's offer stays
+    visible to its holder), or any of a merchant they oversee."""
     offer = await _offer_in_community(offer_id, actor.community_id)
     if await may_oversee(actor=actor, merchant=offer.merchant):
         return offer
-    if not await Offer.filter(redeemable_now(), id=offer.id).exists():
-        raise NotFound("No such offer.", field="offerId")
-    return offer
+    if await Offer.filter(redeemable_now(), id=offer.id).exists():
+        return offer
+    if await Voucher.filter(offer_id=offer.id, holder_id=actor.user_id).exists():
+        return offer
+    raise NotFound("No such offer.", field="offerId")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
+from community import grid
 from marketplace import (
     adjustments,
     earning,
@@ -221,11 +222,18 @@ async def list_offers(
     scope: RequestScope, *, first: int | None, after: str | None, merchant_id: str | None
 ) -> Page[Offer]:
     actor = await scope.viewer()
+    if actor is not None:
+        community_id = actor.community_id
+    else:  # an anonymous visitor browses the (first) community's catalogue
+        home = await grid.the_community(actor=None)
+        if home is None:
+            return Page(items=[], has_next=False)
+        community_id = home.id
     return await offers.list_redeemable_offers(
         first=first,
         after=decode_cursor(after),
         merchant_id=_merchant_id(merchant_id) if merchant_id else None,
-        community_id=actor.community_id if actor else None,
+        community_id=community_id,
     )
 
 

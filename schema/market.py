@@ -98,7 +98,7 @@ class MerchantType(Node):
         return Connection.of(page, OfferType.of, after=decode_cursor(after))
 
     @strawberry.field(
-        description="Vouchers issued against this merchant's offers; its operators only."
+        description="Vouchers issued against this merchant's offers; its operators and admins only."
     )
     async def redemptions(
         self,

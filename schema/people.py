@@ -150,6 +150,8 @@ class MicroGridType(Node):
 
     @strawberry.field
     async def grid_members(self, info: Info) -> list[UserType]:
+        if await info.context.scope.viewer() is None:
+            return []  # the grid tree is public; the people in it are not
         loaders = info.context.scope.loaders
         user_ids = await loaders.grid_member_ids.load(self.row.id)
         users = await loaders.user.load_many(user_ids)

@@ -116,6 +116,7 @@ class Cast:
     offer_1: Offer
     offer_2: Offer
     paused_offer: Offer  # M1's, paused after resident A redeemed it
+    treasurer: Actor  # a second admin, who funds wallets (nobody adjusts their own)
     profiles: dict[str, Profile] = field(repr=False)
 
     # ------------------------------------------------------------ who is who
@@ -188,7 +189,7 @@ class Cast:
 
     async def fund(self, user: Actor, points: int) -> Entry:
         return await adjustments.adjust_points(
-            actor=self.admin,
+            actor=self.treasurer,
             user_id=user.user_id,
             amount=points,
             memo="Matrix funds",
@@ -338,6 +339,7 @@ async def build_world(media_dir: Path) -> World:
         "merchant_m2": await _person("Operator M2"),
     }
     admin = people["admin"]
+    treasurer = await _person("Treasurer", Role.COMMUNITY_ADMIN)
     m1 = await merchants.register_merchant(
         actor=people["merchant_m1"], name="Merchant One", category="Grocery", address="1 Road"
     )
@@ -372,11 +374,12 @@ async def build_world(media_dir: Path) -> World:
         offer_1=offer_1,
         offer_2=offer_2,
         paused_offer=paused_offer,
+        treasurer=treasurer,
         profiles={role: await _profile(person) for role, person in people.items()},
     )
     entries = {
         role: await adjustments.adjust_points(
-            actor=admin,
+            actor=treasurer,
             user_id=person.user_id,
             amount=100,
             memo="Welcome",

@@ -1,19 +1,25 @@
-"""Fuzzing the served schema: schemathesis generates operations from schema.graphql, and none may
-make the gateway fail, whoever sends it.
+"""Fuzzing the served schema: no operation schemathesis generates from schema.graphql may make
+the gateway fail, whoever sends it.
 
-Every query and mutation of the SDL is generated (by schemathesis, which builds them with
-hypothesis-graphql) and posted to the real app in-process, once anonymously and once with each
-role's token, against a small seeded community. A response fails the run if its status is 5xx,
-if it is not a GraphQL JSON object, if any error carries extensions.code INTERNAL_SERVER_ERROR
-(how the gateway masks an unexpected exception) or if a non-null field resolved to null.
+Schemathesis (which builds GraphQL documents with hypothesis-graphql) generates every query and
+mutation of the committed SDL, and each case is posted to the real app in-process, anonymously
+and then with each role's token, against a small seeded community. A case fails the run if the
+response is a 5xx, is not a GraphQL JSON object, carries an error whose extensions.code is
+INTERNAL_SERVER_ERROR (how the gateway masks an unexpected exception: a server bug), or reports
+a non-null field that resolved to null.
 
-Schemathesis generates the cases, but we send them ourselves through httpx.ASGITransport:
-its own ASGI transport runs the app's lifespan on a separate event-loop thread, which would open
-the database named in the app's settings there, while this run's test database (SQLite or
-PostgreSQL) is already open on the session loop and its connections belong to that loop.
-Hypothesis runs in a worker thread; each case is sent on the session loop.
+Schemathesis generates the cases; we send them through httpx.ASGITransport ourselves. Its own
+ASGI transport runs the app, and its lifespan, on an event loop in a separate thread: the
+lifespan would open the database named in the app's settings there, while this run's test
+database (SQLite or PostgreSQL) is already open on the session loop, whose connections cannot
+be shared with another loop. So Hypothesis runs in a worker thread and each case is sent on the
+session loop.
 
-GRIDPOINTS_FUZZ_EXAMPLES sets the examples per identity (default 300); see README, "Fuzzing".
+Arguments naming an object (offerId, reportId, node's id...) are drawn, most of the time, from
+schemathesis dictionaries of the seeded rows' global ids, so generated operations reach the
+domain code instead of stopping at "no such offer".
+
+GRIDPOINTS_FUZZ_EXAMPLES sets the examples per operation and identity (default 6); see README.
 """
 
 from __future__ import annotations
@@ -23,12 +29,10 @@ import base64
 import binascii
 import functools
 import logging
-import math
 import os
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
 
@@ -57,12 +62,29 @@ from tests.api.client import make_client
 from tests.dbsetup import ON_POSTGRES, TEST_REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = int(os.environ.get("GRIDPOINTS_FUZZ_EXAMPLES") or 300)
-PASSWORD = "fuzz-password-1"
+# Examples per operation and identity, as schemathesis counts them: 47 operations x 6 = 282 per
+# identity, 1,974 in all by default. Raise it before a release (README, "Fuzzing").
+EXAMPLES = int(os.environ.get("GRIDPOINTS_FUZZ_EXAMPLES") or 6)
+IDENTITIES = (
+    "anonymous",
+    "resident",
+    "grid_member",
+    "grid_worker",
+    "property_manager",
+    "merchant_operator",
+    "community_admin",
+)
+
 INTERNAL = "INTERNAL_SERVER_ERROR"
 NON_NULL_VIOLATION = "Cannot return null for non-nullable field"
 PHONE_MAX_LENGTH = User._meta.fields_map["phone"].max_length
 INT4_MAX = 2**31 - 1
+
+PASSWORD = "fuzz-password-1"
+PHONES = [f"1380013{n:04d}" for n in range(1, 10)]  # the seeded users', in creation order
+# Every table is emptied, its sequence restarted, before each test, and the seed writes a few
+# rows of each: pks 1-4 name seeded rows (or, past the last one, none).
+SEEDED_PKS = range(1, 5)
 NODE_TYPES = (
     "User",
     "Community",
@@ -78,19 +100,23 @@ NODE_TYPES = (
     "Offer",
     "Voucher",
 )
-IDENTITIES = (
-    "anonymous",
-    "resident",
-    "grid_member",
-    "grid_worker",
-    "property_manager",
-    "merchant_operator",
-    "community_admin",
-)
+# Argument and input-field names whose ID names an object of the type.
+ID_ARGUMENTS = {
+    "Offer": ("offerId",),
+    "Merchant": ("merchantId",),
+    "Report": ("reportId",),
+    "Event": ("eventId",),
+    "Voucher": ("voucherId",),
+    "Suggestion": ("suggestionId",),
+    "User": ("userId", "assigneeId"),
+    "MicroGrid": ("microGridId", "homeGridId", "microGridIds[*]"),
+    "Courtyard": ("courtyardId",),
+}
+SEEDED_ID_SHARE = 0.75
 
-# Values of the seeded world (phones, the password, voucher codes, a refresh token...), drawn
-# among the generated strings so that logins, voucher uses and token refreshes can succeed.
-KNOWN_STRINGS: list[str] = []
+# Values only known once the world is seeded (voucher codes, a refresh token), drawn among the
+# generated strings so that voucher uses and token refreshes can succeed.
+KNOWN_STRINGS: list[str] = ["-"]
 
 
 def _b64(text: str) -> str:
@@ -104,20 +130,18 @@ def _unb64(value: str) -> str | None:
         return None
 
 
-# Each table is seeded with a handful of rows whose ids start at 1 (the tables are emptied,
-# sequences restarted, before every test): small pks name real rows, of the right type or not.
-_seeded_pk = st.integers(min_value=1, max_value=12)
-_any_pk = st.integers(min_value=0, max_value=10**18 - 1)  # the widest pk a global id may carry
+# Scalars. IDs and cursors outside the dictionaries: of any type, any pk a global id may carry,
+# digits int() may refuse ("²"), or no id at all.
+_pks = st.integers(min_value=0, max_value=10**18 - 1)
 _digits = st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=20)
 _node_ids = st.one_of(
-    st.builds(global_id, st.sampled_from(NODE_TYPES), _seeded_pk),
-    st.builds(global_id, st.sampled_from(NODE_TYPES), _seeded_pk),
-    st.builds(global_id, st.sampled_from(NODE_TYPES), _any_pk),
+    st.builds(global_id, st.sampled_from(NODE_TYPES), st.sampled_from(SEEDED_PKS)),
+    st.builds(global_id, st.sampled_from(NODE_TYPES), _pks),
     st.builds(lambda kind, pk: _b64(f"{kind}:{pk}"), st.sampled_from(NODE_TYPES), _digits),
     st.text(),
 )
 _cursors = st.one_of(
-    st.builds(cursor, _seeded_pk),
+    st.builds(cursor, st.sampled_from(SEEDED_PKS)),
     st.builds(cursor, st.integers(min_value=0, max_value=10**30)),
     st.builds(lambda pk: _b64(f"cursor:{pk}"), _digits),
 )
@@ -132,7 +156,6 @@ _moments = st.builds(
     st.integers(min_value=-24 * 400, max_value=24 * 400),
     st.booleans(),
 ).map(datetime.isoformat)
-
 SCALARS = {
     "ID": st.one_of(_node_ids.map(nodes.String), st.integers().map(nodes.Int)),
     "String": st.one_of(st.text(), _words, _known, _cursors).map(nodes.String),
@@ -140,23 +163,46 @@ SCALARS = {
 }
 
 
-@dataclass
-class World:
-    actors: dict[str, Actor] = field(default_factory=dict)
+def schemathesis_config() -> SchemathesisConfig:
+    """Dictionaries of the seeded rows' ids, phones and password, bound to the arguments
+    (and input fields) that take them."""
+    dictionaries: dict[str, Any] = {
+        "nodes": {"values": [global_id(t, pk) for t in NODE_TYPES for pk in SEEDED_PKS]},
+        "phones": {"values": PHONES},
+        "password": {"values": [PASSWORD]},
+    }
+    parameters: dict[str, Any] = {
+        "Query.node.id": {"dictionary": "nodes", "probability": SEEDED_ID_SHARE},
+        "Mutation.login.input.phone": {"dictionary": "phones", "probability": 0.5},
+        "Mutation.login.input.password": {"dictionary": "password", "probability": 0.5},
+        "Mutation.register.input.phone": {"dictionary": "phones", "probability": 0.5},
+    }
+    for type_name, names in ID_ARGUMENTS.items():
+        dictionaries[type_name] = {"values": [global_id(type_name, pk) for pk in SEEDED_PKS]}
+        for name in names:
+            binding = {"dictionary": type_name, "probability": SEEDED_ID_SHARE}
+            parameters[f"*.*.{name}"] = binding
+            parameters[f"*.*.input.{name}"] = binding
+    return SchemathesisConfig.from_dict({"dictionaries": dictionaries, "parameters": parameters})
 
 
-async def seed_world(media_dir: Path) -> World:
-    """A community with two grids, a user per role, a merchant with an offer, and civic work."""
-    world = World()
+async def seed_world(media_dir: Path) -> dict[str, Actor]:
+    """A community with two grids, a user per role, a merchant with offers and vouchers, reports
+    along the workflow, an event, a suggestion, a notice and an earning rule. Returns who's who."""
+    phones = iter(PHONES)
     grid = await factories.grid("Grid 1", "Courtyard 1")
     other_grid = await factories.grid("Grid 2", "Courtyard 2")
-    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
-    resident = await factories.user(name="Resident", home_grid=grid)
-    member = await factories.user(Role.GRID_MEMBER, name="Member", grids=(grid,))
-    worker = await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid, other_grid))
-    manager = await factories.user(Role.PROPERTY_MANAGER, name="Property manager")
-    owner = await factories.user(name="Owner")
-    await factories.user(Role.MOBILE_REPORTER, name="Rider", home_grid=other_grid)
+
+    async def user(*roles: Role, **kwargs: Any) -> Actor:
+        return await factories.user(*roles, phone=next(phones), **kwargs)
+
+    admin = await user(Role.COMMUNITY_ADMIN, name="Admin")
+    resident = await user(name="Resident", home_grid=grid)
+    member = await user(Role.GRID_MEMBER, name="Member", grids=(grid,))
+    worker = await user(Role.GRID_WORKER, name="Worker", grids=(grid, other_grid))
+    manager = await user(Role.PROPERTY_MANAGER, name="Property manager")
+    owner = await user(name="Owner")
+    await user(Role.MOBILE_REPORTER, name="Rider", home_grid=other_grid)
 
     shop = await merchants.register_merchant(
         actor=owner, name="Sunny Grocery", category="Grocery", address="1 Jinhua Road"
@@ -185,20 +231,22 @@ async def seed_world(media_dir: Path) -> World:
         stock=2,
         valid_until=datetime.now(UTC) + timedelta(days=7),
     )
-    for user in (resident, member, worker):
+    for funded in (resident, member, worker, manager):
         await adjustments.adjust_points(
             actor=admin,
-            user_id=user.user_id,
+            user_id=funded.user_id,
             amount=500,
             memo="Welcome",
-            idempotency_key=f"seed-{user.user_id}",
+            idempotency_key=f"seed-{funded.user_id}",
         )
     codes = []
-    for key in ("seed-1", "seed-2"):
-        done = await redemption.redeem_offer(actor=resident, offer_id=offer.id, idempotency_key=key)
+    for holder in (resident, resident, member):
+        done = await redemption.redeem_offer(
+            actor=holder, offer_id=offer.id, idempotency_key=f"seed-{len(codes)}"
+        )
         codes.append(done.voucher.code)
 
-    submitted = [
+    filed = [
         await reports.submit_report(
             actor=resident,
             category=category,
@@ -209,11 +257,11 @@ async def seed_world(media_dir: Path) -> World:
         )
         for category in (ReportCategory.FACILITY, ReportCategory.SANITATION, ReportCategory.NOISE)
     ]
-    accepted = await report_workflow.accept_report(actor=worker, report_id=submitted[1].id)
+    await report_workflow.accept_report(actor=worker, report_id=filed[1].id)
     await report_workflow.dispatch_report(
-        actor=worker, report_id=accepted.id, assignee_id=manager.user_id
+        actor=worker, report_id=filed[1].id, assignee_id=manager.user_id
     )
-    accepted = await report_workflow.accept_report(actor=worker, report_id=submitted[2].id)
+    await report_workflow.accept_report(actor=worker, report_id=filed[2].id)
 
     starts = datetime.now(UTC) + timedelta(days=2)
     event = await events.create_event(
@@ -226,8 +274,8 @@ async def seed_world(media_dir: Path) -> World:
         capacity=2,
         points_reward=5,
     )
-    for user in (resident, member, worker):
-        await events.sign_up(actor=user, event_id=event.id)
+    for attendee in (resident, member, worker):  # the third is waitlisted
+        await events.sign_up(actor=attendee, event_id=event.id)
     await suggestions.submit_suggestion(actor=resident, title="More benches", body="By the river")
     await notices.publish_notice(
         actor=admin, kind=NoticeKind.ANNOUNCEMENT, title="Water cut", body="Tuesday 9-12"
@@ -237,11 +285,9 @@ async def seed_world(media_dir: Path) -> World:
     )
 
     await User.all().update(password_hash=await hash_password(PASSWORD))
-    phones = [user.phone for user in await User.all().order_by("id")]
     refresh = await issue_refresh_token(user_id=resident.user_id, days=30)
-    KNOWN_STRINGS[:] = [*phones, PASSWORD, *codes, refresh, "Sunny Grocery", "Grid 1"]
-
-    world.actors = {
+    KNOWN_STRINGS[:] = [*codes, refresh]
+    return {
         "resident": resident,
         "grid_member": member,
         "grid_worker": worker,
@@ -249,32 +295,14 @@ async def seed_world(media_dir: Path) -> World:
         "merchant_operator": operator,
         "community_admin": admin,
     }
-    return world
 
 
-@contextmanager
-def _hypothesis_left_as_found() -> Iterator[None]:
-    """Schemathesis patches Hypothesis globals when it builds strategies (a printer that prints
-    nothing, larger buffers); put them back so other Hypothesis tests report as usual."""
-    from hypothesis import core
-    from hypothesis.internal.conjecture import engine
-    from hypothesis.strategies._internal import collections
-
-    saved = (core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE)
-    saved_collections = collections.BUFFER_SIZE
-    try:
-        yield
-    finally:
-        core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE = saved  # type: ignore[misc]
-        collections.BUFFER_SIZE = saved_collections
-
-
-def _string_arguments(query: str) -> Iterator[tuple[str, str]]:
-    """(argument or input field name, string literal) for every string in the operation."""
+def _string_arguments(query: str) -> list[tuple[str, str]]:
+    """(argument or input field name, value) of every string literal in the document."""
     try:
         document = graphql.parse(query)
     except graphql.GraphQLSyntaxError:
-        return
+        return []
     found: list[tuple[str, str]] = []
 
     class Strings(graphql.Visitor):
@@ -287,11 +315,11 @@ def _string_arguments(query: str) -> Iterator[tuple[str, str]]:
                 found.append((node.name.value, node.value.value))
 
     graphql.visit(document, Strings())
-    yield from found
+    return found
 
 
 def _pk_in(value: str) -> int | None:
-    """The pk a global id or cursor carries, when it is one in ASCII digits."""
+    """The pk a global id or cursor carries, when it is written in ASCII digits."""
     decoded = _unb64(value)
     if decoded is None or ":" not in decoded:
         return None
@@ -300,15 +328,18 @@ def _pk_in(value: str) -> int | None:
 
 
 def known_bug(case: Any) -> str | None:
-    """Why the case is left out of the generated space, or None to send it."""
+    """Why a case is left out of the generated space, or None to send it."""
     for name, value in _string_arguments(case.body):
-        # known bug: login looks the phone up as given (normalised) in a CharField(max_length=20);
-        # Tortoise validates filter values against max_length, so a longer phone raises
+        # known bug: login looks the (normalised) phone up in a CharField(max_length=20), and
+        # Tortoise validates filter values against max_length: a longer phone raises
         # tortoise.exceptions.ValidationError in community/identity.py authenticate()
         # -> INTERNAL_SERVER_ERROR instead of INVALID_CREDENTIALS.
-        if case.operation.label == "Mutation.login" and name == "phone":
-            if len(normalise_phone(value)) > PHONE_MAX_LENGTH:
-                return "login with a phone longer than the phone column"
+        if (
+            case.operation.label == "Mutation.login"
+            and name == "phone"
+            and len(normalise_phone(value)) > PHONE_MAX_LENGTH
+        ):
+            return "login with a phone longer than the phone column"
         # known bug: on PostgreSQL the ids are `integer` (int4) columns, but global ids and
         # cursors carry pks of up to 18 digits; from 2**31 asyncpg refuses the query argument
         # (DataError "value out of int32 range") -> INTERNAL_SERVER_ERROR instead of NOT_FOUND
@@ -319,13 +350,30 @@ def known_bug(case: Any) -> str | None:
     return None
 
 
+@contextmanager
+def _hypothesis_left_as_found() -> Iterator[None]:
+    """Schemathesis patches Hypothesis globals when it first builds strategies (a printer that
+    prints nothing, larger buffers); put them back so other Hypothesis tests report as usual."""
+    from hypothesis import core
+    from hypothesis.internal.conjecture import engine
+    from hypothesis.strategies._internal import collections
+
+    saved = (core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE)
+    saved_collections = collections.BUFFER_SIZE
+    try:
+        yield
+    finally:
+        core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE = saved
+        collections.BUFFER_SIZE = saved_collections
+
+
 @functools.cache
 def operations() -> dict[str, st.SearchStrategy[Any]]:
-    """Cases for each query and mutation of the served SDL; one in five deliberately invalid
-    (wrong types, missing arguments), to exercise the refusals before execution too."""
+    """Cases for each query and mutation of the served SDL, by label; one in five deliberately
+    invalid (wrong types, missing arguments) to exercise the refusals before execution too."""
     for name, strategy in SCALARS.items():
         schemathesis.graphql.scalar(name, strategy)
-    schema = schemathesis.graphql.from_path(ROOT / "schema.graphql")
+    schema = schemathesis.graphql.from_path(ROOT / "schema.graphql", config=schemathesis_config())
     cases = {}
     with _hypothesis_left_as_found():
         for result in schema.get_all_operations():
@@ -341,8 +389,6 @@ def operations() -> dict[str, st.SearchStrategy[Any]]:
 
 
 class _Collect(logging.Handler):
-    """The stacks the gateway logs for masked errors (logger gridpoints.errors)."""
-
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.stacks: list[str] = []
@@ -356,6 +402,7 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def logged_errors() -> Iterator[list[str]]:
+    """The stacks the gateway logs for masked errors (logger gridpoints.errors)."""
     logger = logging.getLogger("gridpoints.errors")
     handler = _Collect()
     logger.addHandler(handler)
@@ -377,29 +424,33 @@ def problems(response: httpx.Response) -> list[str]:
         return [f"not a GraphQL response: {body!r}"]
     found = []
     for error in body.get("errors") or []:
-        code = (error.get("extensions") or {}).get("code")
-        if code == INTERNAL:
+        if (error.get("extensions") or {}).get("code") == INTERNAL:
             found.append(f"{INTERNAL} at {error.get('path')}")
         elif NON_NULL_VIOLATION in error.get("message", ""):
             found.append(error["message"])
     return found
 
 
+def request_body(case: Any) -> dict[str, Any]:
+    """The JSON body schemathesis would post for the case: {"query": ...}."""
+    body = case.operation.schema.prepare_request_body(case)
+    assert isinstance(body, dict), body
+    return body
+
+
 Send = Callable[[dict[str, Any], dict[str, str]], httpx.Response]
 
 
 def fuzz(send: Send, identity: str, token: str | None, examples: int) -> None:
-    """Run Hypothesis (in this worker thread) over every operation in turn, the examples spread
-    evenly over them, each case sent with `send`."""
+    """Run Hypothesis (in this worker thread) over every operation in turn, `examples` cases
+    each, every case sent with `send`."""
     auth = {"Authorization": f"Bearer {token}"} if token else {}
     accept = st.sampled_from(["application/json", "application/graphql-response+json"])
-    cases = operations()
-    per_operation = max(1, math.ceil(examples / len(cases)))
-    for label, strategy in cases.items():
+    for label, strategy in operations().items():
         # derandomize fixes the seed; @seed gives each identity and operation its own fixed one.
         @seed(zlib.crc32(f"{identity}:{label}".encode()))
         @settings(
-            max_examples=per_operation,
+            max_examples=examples,
             deadline=None,
             derandomize=True,
             database=None,
@@ -407,7 +458,7 @@ def fuzz(send: Send, identity: str, token: str | None, examples: int) -> None:
         )
         @given(case=strategy, media_type=accept)
         def no_server_errors(case: Any, media_type: str) -> None:
-            body = schemathesis_body(case)
+            body = request_body(case)
             with logged_errors() as stacks:
                 response = send(body, {**auth, "Accept": media_type})
             found = problems(response)
@@ -423,19 +474,12 @@ def fuzz(send: Send, identity: str, token: str | None, examples: int) -> None:
         no_server_errors()
 
 
-def schemathesis_body(case: Any) -> dict[str, Any]:
-    """The JSON body schemathesis would post for the case: {"query": ...}."""
-    body = case.operation.schema.prepare_request_body(case)
-    assert isinstance(body, dict), body
-    return body
-
-
 @pytest.mark.parametrize("identity", IDENTITIES)
 async def test_no_generated_operation_is_a_server_error(identity: str, tmp_path: Path) -> None:
     media_dir = tmp_path / "media"
     client = make_client(media_dir, rate_limit_scale=1_000, redis_url=TEST_REDIS_URL)
-    world = await seed_world(media_dir)
-    token = None if identity == "anonymous" else client.token_for(world.actors[identity])
+    actors = await seed_world(media_dir)
+    token = None if identity == "anonymous" else client.token_for(actors[identity])
     loop = asyncio.get_running_loop()
     async with client.http() as http:
 
