@@ -22,7 +22,10 @@ class DomainErrorCodes(SchemaExtension):
             return
         for error in result.errors:
             if isinstance(error, GraphQLError) and isinstance(error.original_error, DomainError):
-                error.extensions = {**(error.extensions or {}), "code": error.original_error.code}
+                original = error.original_error
+                error.extensions = {**(error.extensions or {}), "code": original.code}
+                if original.field is not None:
+                    error.extensions["field"] = original.field
 
 
 SUGGESTION = re.compile(r"\s*Did you mean .*\?$")

@@ -337,9 +337,3 @@ class UseVoucherInput:
 class VoucherPayload:
     voucher: VoucherType | None
     errors: list[UserError]
-
-
-@strawberry.type
-class SettlementPayload:
-    settlement: SettlementType | None
-    errors: list[UserError]

@@ -25,7 +25,6 @@ from schema.market import (
     RedemptionPayload,
     RegisterMerchantInput,
     SetEarningRuleInput,
-    SettlementPayload,
     SettlementType,
     UpdateOfferInput,
     UseVoucherInput,
@@ -53,6 +52,25 @@ class MarketQuery:
     @strawberry.field
     async def merchants(self, info: Info) -> list[MerchantType]:
         return [MerchantType.of(row) for row in await resolve.list_merchants(info.context.scope)]
+
+    @strawberry.field(
+        description="A merchant's statement for a period: its operators and admins only."
+    )
+    async def settlement(
+        self,
+        info: Info,
+        merchant_id: strawberry.ID,
+        period_start: datetime,
+        period_end: datetime,
+    ) -> SettlementType | None:
+        return SettlementType.of(
+            await resolve.merchant_settlement(
+                info.context.scope,
+                merchant_id=merchant_id,
+                period_start=period_start,
+                period_end=period_end,
+            )
+        )
 
     @strawberry.field
     async def earning_rules(self, info: Info) -> list[EarningRuleType]:
@@ -194,24 +212,4 @@ class MarketMutation:
             lambda: resolve.use_voucher(scope, code=input.code),
             VoucherPayload,
             voucher=VoucherType.of,
-        )
-
-    @strawberry.mutation(
-        description="A merchant's statement for a period: its operators and admins."
-    )
-    async def settlement(
-        self,
-        info: Info,
-        merchant_id: strawberry.ID,
-        period_start: datetime,
-        period_end: datetime,
-    ) -> SettlementPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.merchant_settlement(
-                scope, merchant_id=merchant_id, period_start=period_start, period_end=period_end
-            ),
-            SettlementPayload,
-            settlement=SettlementType.of,
         )

@@ -644,6 +644,11 @@ READS: dict[str, Case] = {
         ),
     ),
     "earningRules": Read("{ earningRules { reason points } }"),
+    "settlement": Read(
+        "query($id: ID!, $from: DateTime!, $to: DateTime!) { "
+        "settlement(merchantId: $id, periodStart: $from, periodEnd: $to) { issued } }",
+        lambda r: statement_period(r),
+    ),
 }
 
 
@@ -654,9 +659,7 @@ Prepare = Callable[[Row], Awaitable[dict[str, Any]]]
 
 def mutation(signature: str, call: str, result: str, prepare: Prepare) -> Write:
     """`mutation<signature> { <call> { <result> { ... } errors { code field } } }`"""
-    scalar = {"serviceLevels": "category", "rule": "reason", "settlement": "issued"}.get(
-        result, "id"
-    )
+    scalar = {"serviceLevels": "category", "rule": "reason"}.get(result, "id")
     document = (
         f"mutation{signature} {{ {call} {{ {result} {{ {scalar} }} errors {{ code field }} }} }}"
     )
@@ -856,7 +859,7 @@ async def voucher_to_use(row: Row) -> dict[str, Any]:
     return {"code": voucher.code}
 
 
-async def statement(row: Row) -> dict[str, Any]:
+def statement_period(row: Row) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
         "id": gid("Merchant", merchant_for(row).id),
@@ -1016,12 +1019,6 @@ WRITES: dict[str, Case] = {
     ),
     "useVoucher": mutation(
         "($code: String!)", "useVoucher(input: {code: $code})", "voucher", voucher_to_use
-    ),
-    "settlement": mutation(
-        "($id: ID!, $from: DateTime!, $to: DateTime!)",
-        "settlement(merchantId: $id, periodStart: $from, periodEnd: $to)",
-        "settlement",
-        statement,
     ),
 }
 
