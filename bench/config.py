@@ -76,7 +76,7 @@ FULL = Plan(
     scale_concurrency=4,
     scale_seconds=5.0,
     profile_seconds=8.0,
-    profile_workloads=3,
+    profile_workloads=5,
     experiment_seconds=4.0,
     experiment_rounds=3,
 )

@@ -8,6 +8,11 @@ the event loop are left out). Each sample is attributed
 - to *activities* by any frame on its stack (inclusive time: JWT checks, GraphQL execution,
   ORM query building, model instantiation, JSON encoding, ...),
 - to functions (top self and inclusive).
+
+py-spy cannot always unwind a coroutine resumed through asyncpg's Cython protocol: some
+stacks start part-way down (at `Connection._do_execute`, say). Those samples still count by
+their innermost frame, but the activities above them are missed, so activity shares are
+lower bounds; `complete_share` says how many stacks reached the process's entry point.
 """
 
 from __future__ import annotations
@@ -43,26 +48,28 @@ LAYERS: list[tuple[str, str]] = [
 
 # (activity, function-name regex or None, path fragment); a sample counts once per activity.
 ACTIVITIES: list[tuple[str, str | None, str]] = [
-    ("GraphQL execution incl. resolvers (graphql-core execute)", None, "/graphql/execution/"),
+    ("GraphQL execution, resolvers included (graphql-core execute)", None, "/graphql/execution/"),
+    ("resolvers and domain code, with the ORM and SQL they call", None, "@domain"),
+    ("Tortoise ORM, all of it (queries, SQL building, model instances)", None, "/tortoise/"),
+    ("Tortoise ORM, all of it (queries, SQL building, model instances)", None, "/pypika"),
+    ("Tortoise: building SQL (queryset, pypika)", r"^(_make_query|get_sql|sql)$", "/tortoise/"),
+    ("Tortoise: building SQL (queryset, pypika)", None, "/pypika"),
+    ("Tortoise: rows to model instances", r"^_init_from_db", "/tortoise/"),
+    ("asyncpg client, all of it (protocol in Cython, pool)", None, "/asyncpg/"),
+    ("asyncpg pool: connection reset on release", r"^Connection\.reset$", "/asyncpg/"),
+    ("asyncpg: transaction BEGIN / COMMIT", r"^Transaction\.", "/asyncpg/"),
+    ("dataloaders", None, "/strawberry/dataloader.py"),
+    ("strawberry schema extensions (hooks)", None, "/strawberry/extensions/"),
+    ("operation limits (schema/limits.py)", None, "/schema/limits.py"),
     ("GraphQL parse + validation", None, "/graphql/language/"),
     ("GraphQL parse + validation", None, "/graphql/validation/"),
-    ("operation limits (schema/limits.py)", None, "/schema/limits.py"),
-    ("strawberry schema extensions (hooks)", None, "/strawberry/extensions/"),
+    ("JWT verification (PyJWT)", None, "/jwt/"),
     ("response JSON encoding", r"^encode_json$", "/"),
     ("response JSON encoding", None, "/json/encoder.py"),
     ("request JSON decoding", r"^parse_json$", "/"),
     ("request JSON decoding", None, "/json/decoder.py"),
-    ("JWT verification (PyJWT)", None, "/jwt/"),
-    ("Tortoise: building SQL (queryset, pypika)", r"^(_make_query|get_sql|sql)$", "/tortoise/"),
-    ("Tortoise: building SQL (queryset, pypika)", None, "/pypika"),
-    ("Tortoise: rows to model instances", r"^_init_from_db", "/tortoise/"),
-    ("Tortoise: executor / transactions", None, "/tortoise/backends/"),
-    ("asyncpg client (protocol, prepared statements)", None, "/asyncpg/"),
-    ("dataloaders", None, "/strawberry/dataloader.py"),
-    ("project code (gateway, schema, resolvers, domain)", None, "@project"),
-    ("Starlette + uvicorn HTTP handling", None, "/starlette/"),
-    ("Starlette + uvicorn HTTP handling", None, "/uvicorn/"),
 ]
+DOMAIN_DIRS = ("resolvers", "marketplace", "community", "models")
 
 
 def py_spy() -> str | None:
@@ -99,6 +106,7 @@ def record(pid: int, seconds: float, output: Path, rate: int = 250) -> subproces
 @dataclass
 class Profile:
     samples: int = 0
+    complete: int = 0
     layers: Counter[str] = field(default_factory=Counter)
     activities: Counter[str] = field(default_factory=Counter)
     self_time: Counter[str] = field(default_factory=Counter)
@@ -110,6 +118,7 @@ class Profile:
     def as_dict(self, top: int = 15) -> dict[str, object]:
         return {
             "samples": self.samples,
+            "complete_share": self.share(self.complete),
             "layers": [(name, self.share(n)) for name, n in self.layers.most_common()],
             "activities": [(name, self.share(n)) for name, n in self.activities.most_common()],
             "top_self": [(name, self.share(n)) for name, n in self.self_time.most_common(top)],
@@ -133,6 +142,11 @@ def _short(path: str) -> str:
 def _is_project(path: str) -> bool:
     root = str(REPO) + "/"
     return path.startswith(root) and path[len(root) :].split("/", 1)[0] in PROJECT_DIRS
+
+
+def _in_domain(path: str) -> bool:
+    root = str(REPO) + "/"
+    return path.startswith(root) and path[len(root) :].split("/", 1)[0] in DOMAIN_DIRS
 
 
 def _layer(path: str) -> str:
@@ -165,6 +179,8 @@ def summarize(raw_output: Path) -> Profile:
         count = int(count_text)
         frames = _frames(stack)
         profile.samples += count
+        if frames[0][0] == "_run_module_as_main":
+            profile.complete += count
         func, path = frames[-1]
         profile.layers[_layer(path)] += count
         profile.self_time[f"{func} ({_short(path)})"] += count
@@ -176,7 +192,7 @@ def summarize(raw_output: Path) -> Profile:
             if name in matched:
                 continue
             for f, p in frames:
-                in_path = _is_project(p) if fragment == "@project" else fragment in p
+                in_path = _in_domain(p) if fragment == "@domain" else fragment in p
                 if in_path and (pattern is None or pattern.match(f)):
                     matched.add(name)
                     break

@@ -172,7 +172,9 @@ def profile_section(profiles: list[dict[str, Any]]) -> list[str]:
         lines += [f"| {name} | {share:.1f} % |" for name, share in p["layers"][:12]]
         lines += [
             "",
-            "Inclusive time by activity (a sample counts once per activity on its stack):",
+            "Inclusive time by activity (a sample counts once per activity on its stack; "
+            f"{p.get('complete_share', 100.0):.0f} % of the stacks were complete, so these are "
+            "lower bounds):",
             "",
             "| activity | share |",
             "|---|---:|",
@@ -350,10 +352,13 @@ def write(path: Path, results: dict[str, Any]) -> None:
             "",
             "## Where the gateway's time goes (py-spy)",
             "",
-            "The workloads furthest below their target (lowest gateway/baseline ratio relative "
-            "to the target) were run again under py-spy (sampling from outside the process, "
-            "non-blocking; idle time in the event loop excluded). Those runs are not used for "
-            "the throughput numbers above.",
+            "The workloads, furthest below their target first, were run again on a freshly "
+            "started gateway under py-spy (sampling from outside the process, non-blocking; "
+            "idle time in the event loop excluded); those runs are not used for the numbers "
+            "above. asyncpg's protocol is Cython, invisible to py-spy: its work sending "
+            "queries and decoding rows is charged to `Connection._do_execute` (and, for "
+            "simple-protocol statements such as the pool's reset and BEGIN/COMMIT, to "
+            "`Connection.execute`), the Python frames that await it.",
             *profile_section(profiles),
         ]
     elif results.get("profile_note"):

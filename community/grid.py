@@ -7,17 +7,15 @@ from tortoise.transactions import in_transaction
 
 from marketplace.ledger import pool_of
 from models.actor import Actor
-from models.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from models.errors import AlreadyExists, Forbidden, NotFound
 from models.grid import Community, Courtyard, MicroGrid
+from models.inputs import required_text
 
 MAX_NAME = 100
 
 
 def _name(value: str, field: str) -> str:
-    stripped = value.strip()
-    if not 1 <= len(stripped) <= MAX_NAME:
-        raise InvalidInput(f"A name needs 1 to {MAX_NAME} characters.", field=field)
-    return stripped
+    return required_text(value, field=field, max_length=MAX_NAME)
 
 
 async def ensure_community(*, name: str) -> tuple[Community, bool]:

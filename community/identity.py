@@ -11,6 +11,7 @@ from community.passwords import hash_password, verify_password
 from models.enums import Role
 from models.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
 from models.grid import Community, MicroGrid
+from models.inputs import required_text
 from models.people import User, UserRole
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -43,12 +44,7 @@ def check_password(password: str) -> None:
 
 
 def check_display_name(name: str) -> str:
-    stripped = name.strip()
-    if not 1 <= len(stripped) <= MAX_NAME_LENGTH:
-        raise InvalidInput(
-            f"A display name needs 1 to {MAX_NAME_LENGTH} characters.", field="displayName"
-        )
-    return stripped
+    return required_text(name, field="displayName", max_length=MAX_NAME_LENGTH)
 
 
 async def _community_for(home_grid_id: int | None) -> tuple[int, int | None]:
@@ -91,7 +87,10 @@ async def register(
 
 async def authenticate(*, phone: str, password: str) -> User:
     """The user with this phone and password; the same error and timing for either mistake."""
-    user = await User.get_or_none(phone=normalise_phone(phone))
+    normalised = normalise_phone(phone)
+    # A phone that cannot be registered is simply unknown (and is never sent to the database).
+    valid = MAINLAND_MOBILE.match(normalised) is not None
+    user = await User.get_or_none(phone=normalised) if valid else None
     ok = await verify_password(user.password_hash if user else None, password)
     if user is None or not ok:
         raise InvalidCredentials()

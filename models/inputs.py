@@ -3,14 +3,28 @@ input field name."""
 
 from __future__ import annotations
 
+import re
+
 from models.errors import InvalidInput
 
 MAX_IDEMPOTENCY_KEY = 100
 
 
+# Control characters other than tab and line breaks: nobody types them, and PostgreSQL's
+# text cannot even hold NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(value: str, *, field: str) -> str:
+    """The value, refused when it carries control characters."""
+    if _CONTROL.search(value):
+        raise InvalidInput("This contains characters that cannot be stored.", field=field)
+    return value
+
+
 def required_text(value: str, *, field: str, max_length: int) -> str:
     """The text without surrounding blanks; blank or too long is refused."""
-    text = value.strip()
+    text = printable(value, field=field).strip()
     if not text:
         raise InvalidInput("This cannot be blank.", field=field)
     if len(text) > max_length:
@@ -27,7 +41,7 @@ def optional_text(value: str | None, *, field: str, max_length: int) -> str | No
 
 def bounded_text(value: str, *, field: str, max_length: int) -> str:
     """The text without surrounding blanks, which may be empty but not too long."""
-    text = value.strip()
+    text = printable(value, field=field).strip()
     if len(text) > max_length:
         raise InvalidInput(f"At most {max_length} characters.", field=field)
     return text
@@ -40,7 +54,7 @@ def in_range(value: int, *, field: str, low: int, high: int) -> int:
 
 
 def idempotency_key(value: str) -> str:
-    key = value.strip()
+    key = printable(value, field="idempotencyKey").strip()
     if not key or len(key) > MAX_IDEMPOTENCY_KEY:
         raise InvalidInput(
             f"An idempotency key has 1 to {MAX_IDEMPOTENCY_KEY} characters.",

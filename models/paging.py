@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tortoise import fields
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -30,11 +31,19 @@ def page_size(first: int | None) -> int:
     return first
 
 
+def _largest_key(query: QuerySet[T]) -> int:
+    """The largest key the table's id column holds: no cursor of ours lies beyond it."""
+    big = isinstance(query.model._meta.pk, fields.BigIntField)
+    return 2**63 - 1 if big else 2**31 - 1
+
+
 async def keyset_page(
     query: QuerySet[T], *, first: int | None, after: int | None, newest_first: bool
 ) -> Page[T]:
     """One page ordered by id, starting after the row whose id is `after`."""
     size = page_size(first)
+    if after is not None and after > _largest_key(query):
+        raise InvalidInput("This cursor is not valid.", field="after")
     if after is not None:
         query = query.filter(id__lt=after) if newest_first else query.filter(id__gt=after)
     rows = await query.order_by("-id" if newest_first else "id").limit(size + 1)

@@ -27,6 +27,16 @@ def _pk(text: str) -> int | None:
     return int(text)
 
 
+# Primary keys are 32-bit integers but for these types, whose tables grow fastest.
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+BIG_KEYS = frozenset({"PointsEntry"})
+
+
+def _fits(type_name: str, pk: int) -> bool:
+    return pk <= (INT64_MAX if type_name in BIG_KEYS else INT32_MAX)
+
+
 def global_id(type_name: str, pk: int) -> str:
     return _b64(f"{type_name}:{pk}")
 
@@ -37,7 +47,9 @@ def parse_global_id(value: str) -> tuple[str, int] | None:
         return None
     type_name, _, digits = decoded.partition(":")
     pk = _pk(digits)
-    return None if pk is None else (type_name, pk)
+    if pk is None or not _fits(type_name, pk):
+        return None  # no row of that type can have this key
+    return type_name, pk
 
 
 def decode_id(value: str, type_name: str, *, field: str) -> int:

@@ -17,9 +17,8 @@ session loop.
 
 Arguments naming an object (offerId, reportId, node's id...) are drawn, most of the time, from
 schemathesis dictionaries of the seeded rows' global ids, so generated operations reach the
-domain code instead of stopping at "no such offer". Cases that would hit a known, unfixed bug
-are left out of the generated space (the `# known bug:` comments), so they are neither hidden
-by a weaker assertion nor failing every run.
+domain code instead of stopping at "no such offer". Nothing is left out of the generated
+space: NUL characters, overlong phones and keys beyond any column's range are all sent.
 
 GRIDPOINTS_FUZZ_EXAMPLES sets the examples per operation and identity (default 6); see README.
 """
@@ -39,7 +38,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import graphql
 import httpx
 import pytest
 import schemathesis
@@ -50,7 +48,6 @@ from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
 
 from community import events, notices, report_workflow, reports, suggestions
-from community.identity import normalise_phone
 from community.passwords import hash_password
 from community.people import load_actor
 from community.sessions import issue_refresh_token
@@ -61,7 +58,7 @@ from models.people import User
 from resolvers.ids import cursor, global_id
 from tests import factories
 from tests.api.client import make_client
-from tests.dbsetup import ON_POSTGRES, TEST_REDIS_URL
+from tests.dbsetup import TEST_REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 # Examples per operation and identity, as schemathesis counts them: 47 operations x 6 = 282 per
@@ -79,8 +76,6 @@ IDENTITIES = (
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 NON_NULL_VIOLATION = "Cannot return null for non-nullable field"
-PHONE_MAX_LENGTH = User._meta.fields_map["phone"].max_length
-INT4_MAX = 2**31 - 1
 
 PASSWORD = "fuzz-password-1"
 PHONES = [f"1380013{n:04d}" for n in range(1, 10)]  # the seeded users', in creation order
@@ -132,12 +127,7 @@ def _unb64(value: str) -> str | None:
         return None
 
 
-# known bug: PostgreSQL text cannot hold NUL, and no input check refuses "\x00" first: any
-# string stored or looked up with one (a report's description, a redemption's idempotency key...)
-# makes asyncpg raise CharacterNotInRepertoireError -> INTERNAL_SERVER_ERROR instead of
-# INVALID_INPUT. On PostgreSQL, generated strings leave NUL out (and known_bug() drops any left).
-NUL_IS_KNOWN_BUG = ON_POSTGRES
-_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00" if NUL_IS_KNOWN_BUG else ""))
+_text = st.text(st.characters(codec="utf-8"))
 
 # Scalars. IDs and cursors outside the dictionaries: of any type, any pk a global id may carry,
 # digits int() may refuse ("²"), or no id at all.
@@ -196,7 +186,7 @@ def schemathesis_config() -> SchemathesisConfig:
         {
             "dictionaries": dictionaries,
             "parameters": parameters,
-            "generation": {"allow-x00": not NUL_IS_KNOWN_BUG},
+            "generation": {"allow-x00": True},
         }
     )
 
@@ -312,67 +302,6 @@ async def seed_world(media_dir: Path) -> dict[str, Actor]:
     }
 
 
-def _string_arguments(query: str) -> list[tuple[str, str]]:
-    """(argument or input field name, value) of every string literal in the document, list
-    items included."""
-    try:
-        document = graphql.parse(query)
-    except graphql.GraphQLSyntaxError:
-        return []
-    found: list[tuple[str, str]] = []
-
-    def strings(name: str, value: graphql.ValueNode) -> None:
-        if isinstance(value, graphql.StringValueNode):
-            found.append((name, value.value))
-        elif isinstance(value, graphql.ListValueNode):
-            for item in value.values:
-                strings(name, item)
-
-    class Strings(graphql.Visitor):
-        def enter_argument(self, node: graphql.ArgumentNode, *_: Any) -> None:
-            strings(node.name.value, node.value)
-
-        def enter_object_field(self, node: graphql.ObjectFieldNode, *_: Any) -> None:
-            strings(node.name.value, node.value)
-
-    graphql.visit(document, Strings())
-    return found
-
-
-def _pk_in(value: str) -> int | None:
-    """The pk a global id or cursor carries, when it is written in ASCII digits."""
-    decoded = _unb64(value)
-    if decoded is None or ":" not in decoded:
-        return None
-    digits = decoded.partition(":")[2]
-    return int(digits) if digits.isascii() and digits.isdigit() else None
-
-
-def known_bug(case: Any) -> str | None:
-    """Why a case is left out of the generated space, or None to send it."""
-    for name, value in _string_arguments(case.body):
-        if NUL_IS_KNOWN_BUG and "\x00" in value:
-            return "NUL in a string, on PostgreSQL (see NUL_IS_KNOWN_BUG)"
-        # known bug: login looks the (normalised) phone up in a CharField(max_length=20), and
-        # Tortoise validates filter values against max_length: a longer phone raises
-        # tortoise.exceptions.ValidationError in community/identity.py authenticate()
-        # -> INTERNAL_SERVER_ERROR instead of INVALID_CREDENTIALS.
-        if (
-            case.operation.label == "Mutation.login"
-            and name == "phone"
-            and len(normalise_phone(value)) > PHONE_MAX_LENGTH
-        ):
-            return "login with a phone longer than the phone column"
-        # known bug: on PostgreSQL the ids are `integer` (int4) columns, but global ids and
-        # cursors carry pks of up to 18 digits; from 2**31 asyncpg refuses the query argument
-        # (DataError "value out of int32 range") -> INTERNAL_SERVER_ERROR instead of NOT_FOUND
-        # (ids) or INVALID_INPUT (cursors).
-        pk = _pk_in(value)
-        if ON_POSTGRES and pk is not None and pk > INT4_MAX:
-            return "a pk beyond PostgreSQL's integer"
-    return None
-
-
 @contextmanager
 def _hypothesis_left_as_found() -> Iterator[None]:
     """Schemathesis patches Hypothesis globals when it first builds strategies (a printer that
@@ -403,10 +332,8 @@ def operations() -> dict[str, st.SearchStrategy[Any]]:
             operation = result.ok()
             positive = operation.as_strategy(GenerationMode.POSITIVE)
             negative = operation.as_strategy(GenerationMode.NEGATIVE)
-            cases[operation.label] = (
-                st.sampled_from([positive] * 4 + [negative])
-                .flatmap(lambda chosen: chosen)
-                .filter(lambda case: known_bug(case) is None)
+            cases[operation.label] = st.sampled_from([positive] * 4 + [negative]).flatmap(
+                lambda chosen: chosen
             )
     return cases
 
