@@ -53,6 +53,7 @@ class Plan:
     # A/B of gateway variants (bench/variants.py) against the gateway as it is.
     experiment_seconds: float
     experiment_rounds: int
+    experiment_mix_seconds: float
 
 
 FULL = Plan(
@@ -67,7 +68,7 @@ FULL = Plan(
     small_entries=10_000,
     entries=1_000_000,
     hot_wallets=500,
-    vouchers=50_000,
+    vouchers=70_000,
     concurrency=16,
     warmup_seconds=2.0,
     measure_seconds=10.0,
@@ -78,7 +79,8 @@ FULL = Plan(
     profile_seconds=8.0,
     profile_workloads=5,
     experiment_seconds=4.0,
-    experiment_rounds=3,
+    experiment_rounds=2,
+    experiment_mix_seconds=25.0,
 )
 
 QUICK = Plan(
@@ -105,6 +107,7 @@ QUICK = Plan(
     profile_workloads=1,
     experiment_seconds=1.0,
     experiment_rounds=1,
+    experiment_mix_seconds=4.0,
 )
 
 

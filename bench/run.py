@@ -59,15 +59,25 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 # Gateway variants measured back to back against the gateway as it is (bench/variants.py).
 VARIANTS = [
     {
+        "name": "no_gc_freeze",
+        "app": "bench.variants:no_gc_freeze_app",
+        "label": "startup objects left to the garbage collector: the gateway before "
+        "freeze_startup_objects() (open-loop mix at 100 req/s)",
+        "mode": "open",
+        "workloads": ["MIX"],
+    },
+    {
         "name": "stock_json",
         "app": "bench.variants:stock_json_app",
-        "label": "strawberry's own encoder (json.dumps): the gateway before the change",
+        "label": "strawberry's own encoder (json.dumps): the gateway before the orjson encoder",
+        "mode": "closed",
         "workloads": ["W1", "W5"],
     },
     {
         "name": "no_pool_reset",
         "app": "bench.variants:no_pool_reset_app",
         "label": "asyncpg's pool reset on release skipped: a suggestion, not applied",
+        "mode": "closed",
         "workloads": ["W2", "W5"],
     },
 ]
@@ -340,16 +350,17 @@ class Run:
         return result
 
     def _voucher_budget(self, target: str) -> int:
-        """W4 vouchers for one closed-loop run (warm-up included): after the mix's share,
-        the gateway gets a sixth of the rest, the baseline (several times faster) two thirds,
-        and what is left goes to profiling."""
-        spare = max(0, len(self.vouchers) - 2 * self._mix_vouchers())
-        return spare * 2 // 3 if target == "baseline" else spare // 6
-
-    def _mix_vouchers(self) -> int:
-        """One target's share for the mix: 1.5 times the expected W4 requests, plus slack."""
+        """W4 vouchers for one closed-loop run (warm-up included): after the shares of the
+        mix runs (two, plus two in the A/B), the gateway gets a fifth of the rest, the
+        baseline (several times faster) three fifths, and what is left goes to profiling."""
         plan = self.plan
-        seconds = plan.mix_seconds + plan.mix_warmup_seconds
+        reserve = 2 * self._mix_vouchers(plan.mix_seconds + plan.mix_warmup_seconds)
+        reserve += 2 * self._mix_vouchers(plan.experiment_mix_seconds + plan.mix_warmup_seconds)
+        spare = max(0, len(self.vouchers) - reserve)
+        return spare * 3 // 5 if target == "baseline" else spare // 5
+
+    def _mix_vouchers(self, seconds: float) -> int:
+        """One mix run's share: 1.5 times the expected W4 requests, plus slack."""
         return int(MIX_RATE * seconds * MIX["W4"] / 100 * 1.5) + 10
 
     def run_closed_loops(self) -> None:
@@ -371,31 +382,36 @@ class Run:
                 )
             self.results["closed"][workload] = pair
 
+    def open_mix(
+        self, target: str, *, port: int | None = None, seconds: float, warmup: float
+    ) -> dict[str, Any]:
+        data = {"run": self.run_id, **{w: self.data[w] for w in ("W1", "W2", "W3")}}
+        data["W4"] = {"items": self._take_vouchers(self._mix_vouchers(seconds + warmup))}
+        spec = {
+            "mode": "open",
+            "target": target,
+            "port": port or self._port(target),
+            "rate": MIX_RATE,
+            "weights": MIX,
+            "warmup": warmup,
+            "duration": seconds,
+            "seed": 11,
+            "data": data,
+        }
+        result: dict[str, Any] = self._loadgen(spec)
+        lat = result["latency_ms"]
+        log(
+            f"MIX {target:8} {result['rps']:6.1f} req/s  p50 {lat.get('p50', 0):6.2f} "
+            f"p99 {lat.get('p99', 0):7.2f} ms  errors {result['error_count']}"
+        )
+        return result
+
     def run_mix(self) -> None:
         plan = self.plan
-        mix: dict[str, Any] = {}
-        for target in ("gateway", "baseline"):
-            data = {"run": self.run_id, **{w: self.data[w] for w in ("W1", "W2", "W3")}}
-            data["W4"] = {"items": self._take_vouchers(self._mix_vouchers())}
-            spec = {
-                "mode": "open",
-                "target": target,
-                "port": self._port(target),
-                "rate": MIX_RATE,
-                "weights": MIX,
-                "warmup": plan.mix_warmup_seconds,
-                "duration": plan.mix_seconds,
-                "seed": 11,
-                "data": data,
-            }
-            result = self._loadgen(spec)
-            lat = result["latency_ms"]
-            log(
-                f"MIX {target:8} {result['rps']:6.1f} req/s  p50 {lat.get('p50', 0):6.2f} "
-                f"p99 {lat.get('p99', 0):7.2f} ms  errors {result['error_count']}"
-            )
-            mix[target] = result
-        self.results["mix"] = mix
+        self.results["mix"] = {
+            target: self.open_mix(target, seconds=plan.mix_seconds, warmup=plan.mix_warmup_seconds)
+            for target in ("gateway", "baseline")
+        }
 
     def run_scale(self, size: str) -> None:
         plan = self.plan
@@ -495,7 +511,12 @@ class Run:
                 continue
             started = {
                 "variant": servers.start(
-                    "variant", str(variant["app"]), self.args.variant_port, env, self.workdir
+                    "variant",
+                    str(variant["app"]),
+                    self.args.variant_port,
+                    env,
+                    self.workdir,
+                    factory=True,
                 ),
                 "control": servers.start(
                     "control", "gateway.asgi:app", self.args.variant_port + 1, env, self.workdir
@@ -504,20 +525,29 @@ class Run:
             self.servers.update(started)
             runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
             try:
-                for round_ in range(plan.experiment_rounds):
+                rounds = plan.experiment_rounds if variant["mode"] == "closed" else 1
+                for round_ in range(rounds):
                     for workload in variant["workloads"]:
                         order = (
                             ["variant", "control"] if round_ % 2 == 0 else ["control", "variant"]
                         )
                         for label in order:
-                            result = self.closed(
-                                str(workload),
-                                "gateway",
-                                seconds=plan.experiment_seconds,
-                                warmup=min(1.0, plan.warmup_seconds),
-                                concurrency=plan.concurrency,
-                                port=started[label].port,
-                            )
+                            if variant["mode"] == "open":
+                                result = self.open_mix(
+                                    "gateway",
+                                    port=started[label].port,
+                                    seconds=plan.experiment_mix_seconds,
+                                    warmup=plan.mix_warmup_seconds,
+                                )
+                            else:
+                                result = self.closed(
+                                    str(workload),
+                                    "gateway",
+                                    seconds=plan.experiment_seconds,
+                                    warmup=min(1.0, plan.warmup_seconds),
+                                    concurrency=plan.concurrency,
+                                    port=started[label].port,
+                                )
                             runs.setdefault(str(workload), {}).setdefault(label, []).append(result)
                 if variant["name"] == "stock_json":
                     self.results["encoders"] = self._time_encoders(started["control"].port)
@@ -528,7 +558,11 @@ class Run:
                 {
                     "name": variant["name"],
                     "label": variant["label"],
-                    "results": {w: _compare(pair) for w, pair in runs.items()},
+                    "mode": variant["mode"],
+                    "results": {
+                        w: _compare(pair) if variant["mode"] == "closed" else pair
+                        for w, pair in runs.items()
+                    },
                 }
             )
         self.results["experiments"] = experiments

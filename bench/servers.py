@@ -81,8 +81,11 @@ def baseline_environment(database_url: str, secret: str) -> dict[str, str]:
     return env
 
 
-def start(name: str, app: str, port: int, env: dict[str, str], workdir: Path) -> Server:
-    """uvicorn APP on 127.0.0.1:PORT, one worker, no access log; returns once /healthz answers."""
+def start(
+    name: str, app: str, port: int, env: dict[str, str], workdir: Path, factory: bool = False
+) -> Server:
+    """uvicorn APP on 127.0.0.1:PORT, one worker, no access log; returns once /healthz answers.
+    With `factory`, APP names a function that builds the app."""
     if port_in_use(port):
         raise RuntimeError(f"port {port} is in use; pick others with --gateway-port etc.")
     log_path = workdir / f"{name}.log"
@@ -102,6 +105,7 @@ def start(name: str, app: str, port: int, env: dict[str, str], workdir: Path) ->
         "warning",
         "--timeout-graceful-shutdown",
         "5",
+        *(["--factory"] if factory else []),
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

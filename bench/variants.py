@@ -1,10 +1,12 @@
 """Gateway variants for A/B measurements, built around the unchanged `create_app()`.
 
-Nothing here is used in production; each variant changes one thing so that a suggestion
-(or a change already made) can be measured back to back against the gateway as it is:
+Nothing here is used in production. Each variant changes one thing, so that a change already
+made, or a suggestion, can be measured back to back against the gateway as it is:
 
 - `stock_json_app`: the GraphQL view's JSON encoder put back to strawberry's default
-  (`json.dumps`), to measure an encoder override in gateway/app.py.
+  (`json.dumps`): the gateway before its orjson encoder.
+- `no_gc_freeze_app`: startup objects left to the cyclic garbage collector: the gateway
+  before `freeze_startup_objects()` (gateway/app.py).
 - `no_pool_reset_app`: the asyncpg pool's reset on release skipped. asyncpg resets every
   connection it takes back (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
   RESET ALL;`, one round trip), and Tortoise acquires a connection per statement outside
@@ -12,13 +14,13 @@ Nothing here is used in production; each variant changes one thing so that a sug
   LISTEN or session settings, so a reset that only rolls back a stray transaction (which
   asyncpg still does) would be enough; this variant measures what that would save.
 
-Run: `uvicorn bench.variants:stock_json_app` (same environment as the gateway).
+They are factories: `uvicorn --factory bench.variants:stock_json_app` (same environment as
+the gateway), so each process builds and patches only its own app.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -26,7 +28,16 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.http.base import BaseView
 
-from gateway.app import GridPointsGraphQL, create_app
+import gateway.app
+from gateway.app import GridPointsGraphQL
+from gateway.logs import configure_logging
+from gateway.settings import Settings
+
+
+def _create() -> Starlette:
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return gateway.app.create_app(settings)
 
 
 def _graphql_view(app: Starlette) -> GridPointsGraphQL:
@@ -36,19 +47,24 @@ def _graphql_view(app: Starlette) -> GridPointsGraphQL:
     raise LookupError("no GraphQL route")
 
 
-def make_stock_json_app() -> Starlette:
-    app = create_app()
+def stock_json_app() -> Starlette:
+    app = _create()
     view = _graphql_view(app)
     view.encode_json = BaseView.encode_json.__get__(view)  # type: ignore[method-assign]
     return app
+
+
+def no_gc_freeze_app() -> Starlette:
+    gateway.app.freeze_startup_objects = lambda: None  # this process only
+    return _create()
 
 
 async def _no_reset(connection: Any) -> None:
     return None
 
 
-def make_no_pool_reset_app() -> Starlette:
-    app = create_app()
+def no_pool_reset_app() -> Starlette:
+    app = _create()
     inner = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -64,8 +80,3 @@ def make_no_pool_reset_app() -> Starlette:
 
     app.router.lifespan_context = lifespan
     return app
-
-
-_ENABLED = "GRIDPOINTS_DATABASE_URL" in os.environ
-stock_json_app = make_stock_json_app() if _ENABLED else None
-no_pool_reset_app = make_no_pool_reset_app() if _ENABLED else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -132,6 +133,15 @@ class GridPointsGraphQL(GraphQL[Context, RootValue]):
         )
 
 
+def freeze_startup_objects() -> None:
+    """Put what startup built (modules, the schema, the ORM's metadata: ~100,000 objects)
+    beyond the cyclic garbage collector's reach. Full collections then scan only what
+    requests leave behind, and no longer stop the event loop for ~70 ms every few seconds
+    (p99 of the 100 req/s mix: 82 ms before, 20 ms after; bench/RESULTS.md)."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     services = Services.create(settings)
@@ -141,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await open_database(settings.database_url, settings.database_pool_size)
         try:
             async with jobs.running(services):
+                freeze_startup_objects()
                 yield
         finally:
             await services.close()
