@@ -59,34 +59,33 @@ class ReportEventType:
 @strawberry.type(name="Report")
 class ReportType(Node):
     row: strawberry.Private[Report]
+    category: ReportCategory
+    description: str
+    status: ReportStatus
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    created_at: datetime
+    due_at: datetime | None = strawberry.field(
+        description="When the report must be verified by, from the category's service level."
+    )
+    points_awarded: int
 
     @classmethod
     def of(cls, row: Report) -> ReportType:
-        return cls(id=strawberry.ID(global_id("Report", row.id)), row=row)
-
-    @strawberry.field
-    def category(self) -> ReportCategory:
-        return self.row.category
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def status(self) -> ReportStatus:
-        return self.row.status
-
-    @strawberry.field
-    def address(self) -> str | None:
-        return self.row.address
-
-    @strawberry.field
-    def latitude(self) -> float | None:
-        return self.row.latitude
-
-    @strawberry.field
-    def longitude(self) -> float | None:
-        return self.row.longitude
+        return cls(
+            id=strawberry.ID(global_id("Report", row.id)),
+            row=row,
+            category=row.category,
+            description=row.description,
+            status=row.status,
+            address=row.address,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            created_at=row.created_at,
+            due_at=row.due_at,
+            points_awarded=row.points_awarded,
+        )
 
     @strawberry.field
     async def micro_grid(self, info: Info) -> MicroGridType | None:
@@ -111,22 +110,8 @@ class ReportType(Node):
         return [ReportEventType(row=step) for step in steps]
 
     @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field(
-        description="When the report must be verified by, from the category's service level."
-    )
-    def due_at(self) -> datetime | None:
-        return self.row.due_at
-
-    @strawberry.field
     def overdue(self) -> bool:
         return resolve.is_overdue(self.row)
-
-    @strawberry.field
-    def points_awarded(self) -> int:
-        return self.row.points_awarded
 
     @strawberry.field(description="True when this looks like a repeat of an earlier report.")
     def likely_duplicate(self) -> bool:
@@ -136,38 +121,27 @@ class ReportType(Node):
 @strawberry.type(name="Event")
 class EventType(Node):
     row: strawberry.Private[Event]
+    title: str
+    description: str
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    points_reward: int
 
     @classmethod
     def of(cls, row: Event) -> EventType:
-        return cls(id=strawberry.ID(global_id("Event", row.id)), row=row)
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def location(self) -> str:
-        return self.row.location
-
-    @strawberry.field
-    def starts_at(self) -> datetime:
-        return self.row.starts_at
-
-    @strawberry.field
-    def ends_at(self) -> datetime:
-        return self.row.ends_at
-
-    @strawberry.field
-    def capacity(self) -> int:
-        return self.row.capacity
-
-    @strawberry.field
-    def points_reward(self) -> int:
-        return self.row.points_reward
+        return cls(
+            id=strawberry.ID(global_id("Event", row.id)),
+            row=row,
+            title=row.title,
+            description=row.description,
+            location=row.location,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            capacity=row.capacity,
+            points_reward=row.points_reward,
+        )
 
     @strawberry.field
     async def confirmed_count(self, info: Info) -> int:
@@ -190,10 +164,17 @@ class EventType(Node):
 @strawberry.type(name="EventSignup")
 class EventSignupType(Node):
     row: strawberry.Private[EventSignup]
+    status: SignupStatus
+    created_at: datetime
 
     @classmethod
     def of(cls, row: EventSignup) -> EventSignupType:
-        return cls(id=strawberry.ID(global_id("EventSignup", row.id)), row=row)
+        return cls(
+            id=strawberry.ID(global_id("EventSignup", row.id)),
+            row=row,
+            status=row.status,
+            created_at=row.created_at,
+        )
 
     @strawberry.field
     async def event(self, info: Info) -> EventType:
@@ -206,75 +187,53 @@ class EventSignupType(Node):
         assert found is not None  # a foreign key with CASCADE
         return found
 
-    @strawberry.field
-    def status(self) -> SignupStatus:
-        return self.row.status
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
 
 @strawberry.type(name="Suggestion")
 class SuggestionType(Node):
     row: strawberry.Private[Suggestion]
+    title: str
+    body: str
+    status: SuggestionStatus
+    created_at: datetime
+    review_note: str | None
+    points_awarded: int
 
     @classmethod
     def of(cls, row: Suggestion) -> SuggestionType:
-        return cls(id=strawberry.ID(global_id("Suggestion", row.id)), row=row)
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def body(self) -> str:
-        return self.row.body
-
-    @strawberry.field
-    def status(self) -> SuggestionStatus:
-        return self.row.status
+        return cls(
+            id=strawberry.ID(global_id("Suggestion", row.id)),
+            row=row,
+            title=row.title,
+            body=row.body,
+            status=row.status,
+            created_at=row.created_at,
+            review_note=row.review_note,
+            points_awarded=row.points_awarded,
+        )
 
     @strawberry.field
     async def author(self, info: Info) -> UserType | None:
         return await _user(info, self.row.author_id)
 
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field
-    def review_note(self) -> str | None:
-        return self.row.review_note
-
-    @strawberry.field
-    def points_awarded(self) -> int:
-        return self.row.points_awarded
-
 
 @strawberry.type(name="Notice")
 class NoticeType(Node):
     row: strawberry.Private[Notice]
+    kind: NoticeKind
+    title: str
+    body: str
+    published_at: datetime
 
     @classmethod
     def of(cls, row: Notice) -> NoticeType:
-        return cls(id=strawberry.ID(global_id("Notice", row.id)), row=row)
-
-    @strawberry.field
-    def kind(self) -> NoticeKind:
-        return self.row.kind
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def body(self) -> str:
-        return self.row.body
-
-    @strawberry.field
-    def published_at(self) -> datetime:
-        return self.row.published_at
+        return cls(
+            id=strawberry.ID(global_id("Notice", row.id)),
+            row=row,
+            kind=row.kind,
+            title=row.title,
+            body=row.body,
+            published_at=row.published_at,
+        )
 
     @strawberry.field
     async def author(self, info: Info) -> UserType | None:

@@ -25,30 +25,23 @@ if TYPE_CHECKING:
 @strawberry.type(name="PointsEntry")
 class PointsEntryType(Node):
     row: strawberry.Private[Entry]
+    amount: int = strawberry.field(description="Positive when earned, negative when spent.")
+    reason: PointsReason
+    balance_after: int
+    memo: str | None
+    created_at: datetime
 
     @classmethod
     def of(cls, row: Entry) -> PointsEntryType:
-        return cls(id=strawberry.ID(global_id("PointsEntry", row.id)), row=row)
-
-    @strawberry.field(description="Positive when earned, negative when spent.")
-    def amount(self) -> int:
-        return int(self.row.amount)
-
-    @strawberry.field
-    def reason(self) -> PointsReason:
-        return self.row.reason
-
-    @strawberry.field
-    def balance_after(self) -> int:
-        return int(self.row.balance_after)
-
-    @strawberry.field
-    def memo(self) -> str | None:
-        return self.row.memo
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
+        return cls(
+            id=strawberry.ID(global_id("PointsEntry", row.id)),
+            row=row,
+            amount=int(row.amount),
+            reason=row.reason,
+            balance_after=int(row.balance_after),
+            memo=row.memo,
+            created_at=row.created_at,
+        )
 
 
 @strawberry.type(name="EarningRule")
@@ -67,26 +60,21 @@ class EarningRuleType:
 @strawberry.type(name="Merchant")
 class MerchantType(Node):
     row: strawberry.Private[Merchant]
+    name: str
+    category: str
+    address: str
+    status: MerchantStatus
 
     @classmethod
     def of(cls, row: Merchant) -> MerchantType:
-        return cls(id=strawberry.ID(global_id("Merchant", row.id)), row=row)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def category(self) -> str:
-        return self.row.category
-
-    @strawberry.field
-    def address(self) -> str:
-        return self.row.address
-
-    @strawberry.field
-    def status(self) -> MerchantStatus:
-        return self.row.status
+        return cls(
+            id=strawberry.ID(global_id("Merchant", row.id)),
+            row=row,
+            name=row.name,
+            category=row.category,
+            address=row.address,
+            status=row.status,
+        )
 
     @strawberry.field
     async def offers(
@@ -116,59 +104,57 @@ class MerchantType(Node):
 @strawberry.type(name="Offer")
 class OfferType(Node):
     row: strawberry.Private[Offer]
+    title: str
+    description: str
+    points_price: int
+    stock: int = strawberry.field(description="Every unit ever put up for redemption.")
+    remaining: int = strawberry.field(description="Units left to redeem.")
+    per_user_limit: int | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    status: OfferStatus
 
     @classmethod
     def of(cls, row: Offer) -> OfferType:
-        return cls(id=strawberry.ID(global_id("Offer", row.id)), row=row)
+        return cls(
+            id=strawberry.ID(global_id("Offer", row.id)),
+            row=row,
+            title=row.title,
+            description=row.description,
+            points_price=row.points_price,
+            stock=row.stock_added,
+            remaining=row.remaining,
+            per_user_limit=row.per_user_limit,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            status=row.status,
+        )
 
     @strawberry.field
     async def merchant(self, info: Info) -> MerchantType:
         return MerchantType.of(await resolve.merchant(info.context.scope, self.row.merchant_id))
 
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def points_price(self) -> int:
-        return self.row.points_price
-
-    @strawberry.field(description="Every unit ever put up for redemption.")
-    def stock(self) -> int:
-        return self.row.stock_added
-
-    @strawberry.field(description="Units left to redeem.")
-    def remaining(self) -> int:
-        return self.row.remaining
-
-    @strawberry.field
-    def per_user_limit(self) -> int | None:
-        return self.row.per_user_limit
-
-    @strawberry.field
-    def valid_from(self) -> datetime | None:
-        return self.row.valid_from
-
-    @strawberry.field
-    def valid_until(self) -> datetime | None:
-        return self.row.valid_until
-
-    @strawberry.field
-    def status(self) -> OfferStatus:
-        return self.row.status
-
 
 @strawberry.type(name="Voucher")
 class VoucherType(Node):
     row: strawberry.Private[Voucher]
+    points_spent: int
+    status: VoucherStatus
+    issued_at: datetime
+    expires_at: datetime | None
+    used_at: datetime | None
 
     @classmethod
     def of(cls, row: Voucher) -> VoucherType:
-        return cls(id=strawberry.ID(global_id("Voucher", row.id)), row=row)
+        return cls(
+            id=strawberry.ID(global_id("Voucher", row.id)),
+            row=row,
+            points_spent=row.points_spent,
+            status=row.status,
+            issued_at=row.issued_at,
+            expires_at=row.expires_at,
+            used_at=row.used_at,
+        )
 
     @strawberry.field(
         description="Shown to the holder and to the merchant when the voucher is used."
@@ -194,26 +180,6 @@ class VoucherType(Node):
 
         row = await resolve.voucher_holder(info.context.scope, self.row)
         return UserType.of(row) if row else None
-
-    @strawberry.field
-    def points_spent(self) -> int:
-        return self.row.points_spent
-
-    @strawberry.field
-    def status(self) -> VoucherStatus:
-        return self.row.status
-
-    @strawberry.field
-    def issued_at(self) -> datetime:
-        return self.row.issued_at
-
-    @strawberry.field
-    def expires_at(self) -> datetime | None:
-        return self.row.expires_at
-
-    @strawberry.field
-    def used_at(self) -> datetime | None:
-        return self.row.used_at
 
 
 @strawberry.type(name="Settlement")

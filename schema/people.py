@@ -19,14 +19,15 @@ from schema.market import MerchantType, PointsEntryType, VoucherType
 @strawberry.type(name="User")
 class UserType(Node):
     row: strawberry.Private[User]
+    display_name: str
 
     @classmethod
     def of(cls, row: User) -> UserType:
-        return cls(id=strawberry.ID(global_id("User", row.id)), row=row)
-
-    @strawberry.field
-    def display_name(self) -> str:
-        return self.row.display_name
+        return cls(
+            id=strawberry.ID(global_id("User", row.id)),
+            row=row,
+            display_name=row.display_name,
+        )
 
     @strawberry.field(description="Visible to the user and to community admins only.")
     async def phone(self, info: Info) -> str | None:
@@ -87,14 +88,15 @@ class UserType(Node):
 @strawberry.type(name="Community")
 class CommunityType(Node):
     row: strawberry.Private[Community]
+    name: str
 
     @classmethod
     def of(cls, row: Community) -> CommunityType:
-        return cls(id=strawberry.ID(global_id("Community", row.id)), row=row)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
+        return cls(
+            id=strawberry.ID(global_id("Community", row.id)),
+            row=row,
+            name=row.name,
+        )
 
     @strawberry.field
     async def courtyards(self, info: Info) -> list[CourtyardType]:
@@ -105,18 +107,17 @@ class CommunityType(Node):
 @strawberry.type(name="Courtyard")
 class CourtyardType(Node):
     row: strawberry.Private[Courtyard]
+    name: str
+    party_branch: str | None
 
     @classmethod
     def of(cls, row: Courtyard) -> CourtyardType:
-        return cls(id=strawberry.ID(global_id("Courtyard", row.id)), row=row)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def party_branch(self) -> str | None:
-        return self.row.party_branch
+        return cls(
+            id=strawberry.ID(global_id("Courtyard", row.id)),
+            row=row,
+            name=row.name,
+            party_branch=row.party_branch,
+        )
 
     @strawberry.field
     async def community(self, info: Info) -> CommunityType:
@@ -133,14 +134,15 @@ class CourtyardType(Node):
 @strawberry.type(name="MicroGrid")
 class MicroGridType(Node):
     row: strawberry.Private[MicroGrid]
+    name: str
 
     @classmethod
     def of(cls, row: MicroGrid) -> MicroGridType:
-        return cls(id=strawberry.ID(global_id("MicroGrid", row.id)), row=row)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
+        return cls(
+            id=strawberry.ID(global_id("MicroGrid", row.id)),
+            row=row,
+            name=row.name,
+        )
 
     @strawberry.field
     async def courtyard(self, info: Info) -> CourtyardType:
