@@ -363,6 +363,8 @@ async def voucher_code(scope: RequestScope, voucher: Voucher) -> str | None:
     actor = await scope.viewer()
     if actor is None:
         return None
+    if actor.user_id == voucher.holder_id:
+        return voucher.code  # the holder's own: no need to look up the merchant
     held = await offer(scope, voucher.offer_id)
     return await vouchers.visible_code(actor=actor, voucher=voucher, merchant_id=held.merchant_id)
 
