@@ -272,7 +272,8 @@ def write(path: Path, results: dict[str, Any]) -> None:
         "",
         f"Written by `{results['command']}` on {results['started']} "
         f"({results['duration_s']:.0f} s in all, {plan['name']} run). "
-        "bench/README.md explains the method.",
+        "bench/README.md explains the method; bench/STEPS.md records each optimisation step's "
+        "before and after.",
         "",
         f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), Python "
         f"{machine['python']}, {machine['postgres']}, strawberry {machine['strawberry']}, "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -51,16 +50,15 @@ class Gateway:
     process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "GRIDPOINTS_DATABASE_URL": self.database_url,
-            "GRIDPOINTS_REDIS_URL": self.redis_url,
-            "GRIDPOINTS_JWT_SECRET": SECRET,
-            "GRIDPOINTS_JOB_INTERVAL_SECONDS": "0",
-            "GRIDPOINTS_DATABASE_POOL_SIZE": "5",
-            "GRIDPOINTS_MEDIA_DIR": str(self.media),
-            "GRIDPOINTS_RATE_LIMIT_SCALE": "1000",
-        }
+        return servers.gateway_env(
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            jwt_secret=SECRET,
+            job_interval_seconds="0",
+            database_pool_size="5",
+            media_dir=str(self.media),
+            rate_limit_scale="1000",
+        )
 
     def cli(self, *args: str) -> None:
         command = [sys.executable, "-m", "gateway.cli", *args]
@@ -68,19 +66,7 @@ class Gateway:
 
     def start(self) -> None:
         self.port = self.port or servers.free_port()
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "gateway.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--no-access-log",
-            "--timeout-graceful-shutdown",
-            "10",
-        ]
+        command = servers.gateway_command(self.port, "--timeout-graceful-shutdown", "10")
         self.process = servers.start(command, self.env(), log=self.media / "gateway.log")
         servers.wait_ready(self.port)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -39,3 +41,27 @@ def wait_ready(port: int, deadline: float = 30.0) -> None:
 def stop(process: subprocess.Popen[bytes], timeout: float = 25.0) -> int:
     process.terminate()
     return process.wait(timeout=timeout)
+
+
+def gateway_command(port: int, *options: str) -> list[str]:
+    """uvicorn serving the gateway on loopback, as a deployment would."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "gateway.asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        *options,
+    ]
+
+
+def gateway_env(**settings: str) -> dict[str, str]:
+    """This environment plus GRIDPOINTS_* settings (database_url sets GRIDPOINTS_DATABASE_URL)."""
+    return {
+        **os.environ,
+        **{f"GRIDPOINTS_{name.upper()}": value for name, value in settings.items()},
+    }

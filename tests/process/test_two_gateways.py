@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -38,27 +36,15 @@ SECRET = "scale-out-test-secret-of-at-least-32-bytes"
 
 
 def _start(database_url: str, port: int, media: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "GRIDPOINTS_DATABASE_URL": database_url,
-        "GRIDPOINTS_REDIS_URL": TEST_REDIS_URL or "",
-        "GRIDPOINTS_JWT_SECRET": SECRET,
-        "GRIDPOINTS_JOB_INTERVAL_SECONDS": "0.2",
-        "GRIDPOINTS_DATABASE_POOL_SIZE": "4",
-        "GRIDPOINTS_MEDIA_DIR": str(media),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "gateway.asgi:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
-    return servers.start(command, env)
+    env = servers.gateway_env(
+        database_url=database_url,
+        redis_url=TEST_REDIS_URL or "",
+        jwt_secret=SECRET,
+        job_interval_seconds="0.2",
+        database_pool_size="4",
+        media_dir=str(media),
+    )
+    return servers.start(servers.gateway_command(port), env)
 
 
 @pytest.fixture
