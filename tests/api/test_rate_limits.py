@@ -11,7 +11,7 @@ from gateway.clients import client_address
 from gateway.ratelimit import LOGIN_PER_PHONE, MUTATIONS_PER_USER, RateLimiter
 from gateway.services import quick_redis
 from tests import factories
-from tests.api.client import make_client
+from tests.api.client import GraphQLClient, make_client
 from tests.dbsetup import TEST_REDIS_URL
 
 LOGIN = """
@@ -24,17 +24,40 @@ def fresh_phone() -> str:
     return "139" + "".join(random.choices("0123456789", k=8))
 
 
+def fresh_address() -> str:
+    return "198.51." + ".".join(str(random.randrange(256)) for _ in range(2))
+
+
+async def _login_code(client: GraphQLClient, phone: str, address: str) -> str:
+    """The login error's code, sent through a trusted proxy for `address`: each test run
+    counts under an address of its own in the shared Redis."""
+    response = await client.post(
+        {"query": LOGIN, "variables": {"phone": phone}}, headers={"x-forwarded-for": address}
+    )
+    code: str = response.json()["data"]["login"]["errors"][0]["code"]
+    return code
+
+
 async def test_login_attempts_per_phone_are_limited(tmp_path: Path) -> None:
     await factories.community()
-    client = make_client(tmp_path, redis_url=TEST_REDIS_URL, rate_limit_scale=0.3)
-    phone = fresh_phone()
-    codes = [
-        (await client.execute(LOGIN, {"phone": phone}))["data"]["login"]["errors"][0]["code"]
-        for _ in range(4)
-    ]
+    client = make_client(
+        tmp_path, redis_url=TEST_REDIS_URL, rate_limit_scale=0.3, trusted_proxies=("127.0.0.1",)
+    )
+    phone, address = fresh_phone(), fresh_address()
+    codes = [await _login_code(client, phone, address) for _ in range(4)]
     assert codes == ["INVALID_CREDENTIALS"] * 3 + ["RATE_LIMITED"]
-    other = await client.execute(LOGIN, {"phone": fresh_phone()})
-    assert other["data"]["login"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert await _login_code(client, fresh_phone(), address) == "INVALID_CREDENTIALS"
+
+
+async def test_login_attempts_per_address_are_limited(tmp_path: Path) -> None:
+    await factories.community()
+    client = make_client(
+        tmp_path, redis_url=TEST_REDIS_URL, rate_limit_scale=0.1, trusted_proxies=("127.0.0.1",)
+    )
+    address = fresh_address()
+    codes = [await _login_code(client, fresh_phone(), address) for _ in range(6)]
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["RATE_LIMITED"]
+    assert await _login_code(client, fresh_phone(), fresh_address()) == "INVALID_CREDENTIALS"
 
 
 async def test_scale_raises_limits_without_turning_them_off(tmp_path: Path) -> None:
