@@ -73,6 +73,15 @@ async def private_phone(scope: RequestScope, user: User) -> str | None:
     return None
 
 
+async def grid_members(scope: RequestScope, grid_id: int) -> list[User]:
+    """Who looks after a grid, leader first; nobody for anonymous callers: the grid tree is
+    public, the people in it are not."""
+    if await scope.viewer() is None:
+        return []
+    user_ids = await scope.loaders.grid_member_ids.load(grid_id)
+    return [user for user in await scope.loaders.user.load_many(user_ids) if user]
+
+
 async def community(scope: RequestScope) -> Community | None:
     return await grid.the_community(actor=await scope.viewer())
 

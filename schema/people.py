@@ -152,12 +152,8 @@ class MicroGridType(Node):
 
     @strawberry.field
     async def grid_members(self, info: Info) -> list[UserType]:
-        if await info.context.scope.viewer() is None:
-            return []  # the grid tree is public; the people in it are not
-        loaders = info.context.scope.loaders
-        user_ids = await loaders.grid_member_ids.load(self.row.id)
-        users = await loaders.user.load_many(user_ids)
-        return [UserType.of(user) for user in users if user]
+        users = await resolve.grid_members(info.context.scope, self.row.id)
+        return [UserType.of(user) for user in users]
 
     @strawberry.field
     async def resident_count(self, info: Info) -> int:
