@@ -6,6 +6,7 @@ from models.enums import Role
 from models.grid import Courtyard
 from tests import factories
 from tests.api.client import GraphQLClient
+from tests.statements import counting_statements
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -110,18 +111,40 @@ async def test_limits_reject_before_any_resolver_runs(client: GraphQLClient) -> 
         " microGrids { courtyard { microGrids { name } } } } } } } } } } }"
     )
     aliases = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(31)) + " }"
-    async with client.http() as http:
-        results = [
-            (await http.post("/graphql", json={"query": q}, headers={"accept": GRAPHQL_RESPONSE}))
-            for q in (
-                deep,
-                aliases,
-                "{ offers(first: 101) { edges { cursor } } }",
-                "{ offers(first: -1) { edges { cursor } } }",
-            )
-        ]
+    actor = await factories.user()
+    headers = {"accept": GRAPHQL_RESPONSE, "Authorization": f"Bearer {client.token_for(actor)}"}
+    queries = (
+        deep,
+        aliases,
+        "{ offers(first: 101) { edges { cursor } } }",
+        "{ offers(first: -1) { edges { cursor } } }",
+    )
+    with counting_statements() as sent:
+        async with client.http() as http:
+            results = [
+                await http.post("/graphql", json={"query": q}, headers=headers) for q in queries
+            ]
+    assert sent == []  # rejected before any resolver, so before any SQL
     assert [r.status_code for r in results] == [400, 400, 400, 400]
     messages = [r.json()["errors"][0]["message"] for r in results]
     assert "levels deep" in messages[0]
     assert "aliases" in messages[1]
     assert messages[2] == messages[3] == "first must be between 0 and 100."
+
+
+async def test_token_and_cost_limits_reject_before_any_sql(client: GraphQLClient) -> None:
+    actor = await factories.user()
+    many_tokens = "{ " + " ".join("me { id }" for _ in range(700)) + " }"
+    costly = (
+        "{ offers(first: 100) { edges { node { merchant { "
+        "offers(first: 100) { edges { node { title merchant { name } } } } } } } } }"
+    )
+    headers = {"accept": GRAPHQL_RESPONSE, "Authorization": f"Bearer {client.token_for(actor)}"}
+    with counting_statements() as sent:
+        async with client.http() as http:
+            tokens = await http.post("/graphql", json={"query": many_tokens}, headers=headers)
+            cost = await http.post("/graphql", json={"query": costly}, headers=headers)
+    assert sent == []
+    assert tokens.status_code == cost.status_code == 400
+    assert "token" in tokens.json()["errors"][0]["message"].lower()
+    assert cost.json()["errors"][0]["message"].startswith("The query would cost")
