@@ -21,7 +21,7 @@ from models.actor import Actor
 from models.civic import Event, EventSignup
 from models.enums import MerchantStatus, PointsReason, Role, SignupStatus
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from models.inputs import required_text
+from models.inputs import bounded_text, required_text
 from models.market import Merchant
 from models.paging import Page, keyset_page
 
@@ -82,9 +82,7 @@ async def create_event(
         raise Forbidden()
     name = required_text(title, field="title", max_length=MAX_TITLE_LENGTH)
     place = required_text(location, field="location", max_length=MAX_LOCATION_LENGTH)
-    about = description.strip()
-    if len(about) > MAX_DESCRIPTION_LENGTH:
-        raise InvalidInput(f"At most {MAX_DESCRIPTION_LENGTH} characters.", field="description")
+    about = bounded_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
     if _moment(ends_at, "endsAt") <= _moment(starts_at, "startsAt"):
         raise InvalidInput("An event must end after it starts.", field="endsAt")
     _checked_numbers(capacity, points_reward)

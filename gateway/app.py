@@ -29,18 +29,11 @@ from gateway.requests import RequestGuardMiddleware, RequestIdMiddleware
 from gateway.services import Services
 from gateway.settings import Settings
 from resolvers.scope import RequestScope
-from schema.context import Context
+from schema.context import Context, bearer_token
 from schema.root import build_schema
 
 MEDIA_URL = "/media/"
 READY_TIMEOUT_SECONDS = 2.0
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def gateway_extensions(settings: Settings) -> tuple[Any, ...]:

@@ -16,6 +16,14 @@ from resolvers.scope import RequestScope
 request_id: ContextVar[str] = ContextVar("gridpoints_request_id", default="-")
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` value, from a header or connection_init."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 def _no_tokens(token: str) -> int | None:
     return None
 

@@ -18,7 +18,7 @@ from resolvers import civic, market
 from resolvers.ids import decode_id
 from resolvers.scope import RequestScope
 from schema.civic import ReportType
-from schema.context import Info
+from schema.context import Info, bearer_token
 from schema.errors import graphql_error
 from schema.market import PointsEntryType
 from schema.masking import masked
@@ -41,9 +41,8 @@ def _shown_safely() -> Iterator[None]:
 
 def _connection_token(info: Info) -> str | None:
     params = info.context.connection_params or {}
-    raw = params.get("Authorization") or params.get("authorization") or ""
-    scheme, _, token = str(raw).partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    raw = params.get("Authorization") or params.get("authorization")
+    return bearer_token(str(raw)) if raw else None
 
 
 async def _subscriber(info: Info) -> RequestScope:
