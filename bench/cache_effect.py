@@ -22,7 +22,8 @@ from strawberry.extensions import QueryDepthLimiter
 
 from resolvers.scope import RequestScope
 from schema.context import Context
-from schema.root import Mutation, Query, Subscription, build_schema
+from schema.root import Mutation, Query, build_schema
+from schema.subscriptions import Subscription
 
 QUERY = "{ me { id } }"
 

@@ -279,7 +279,9 @@ async def closed_loop(spec: dict[str, Any]) -> dict[str, Any]:
         await conn.open()
     sent = 0
 
-    async def worker(conn: RawConnection | HttpxConnection, deadline: float, tally: Tally | None):
+    async def worker(
+        conn: RawConnection | HttpxConnection, deadline: float, tally: Tally | None
+    ) -> None:
         nonlocal sent
         while time.perf_counter() < deadline and sent < max_requests:
             request = source()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import os
 import platform
 import random
@@ -82,6 +83,10 @@ VARIANTS = [
     },
 ]
 SAMPLE = {"W1": 1000, "W2": 2000, "W3": 2000}
+
+
+def _orjson_text(document: object) -> str:
+    return orjson.dumps(document).decode()
 
 
 def log(message: str) -> None:
@@ -328,7 +333,7 @@ class Run:
         data: dict[str, Any] | None = None,
         port: int | None = None,
     ) -> dict[str, Any]:
-        spec = {
+        spec: dict[str, Any] = {
             "mode": "closed",
             "workload": workload,
             "target": target,
@@ -582,9 +587,9 @@ class Run:
                 ).json()
                 n = 2000
                 stock = timeit.timeit(
-                    lambda d=document: json.dumps(d, separators=(",", ":")), number=n
+                    functools.partial(json.dumps, document, separators=(",", ":")), number=n
                 )
-                fast = timeit.timeit(lambda d=document: orjson.dumps(d).decode(), number=n)
+                fast = timeit.timeit(functools.partial(_orjson_text, document), number=n)
                 timed.append(
                     {
                         "workload": workload,
@@ -740,7 +745,7 @@ def _combine(results: list[dict[str, Any]]) -> dict[str, Any]:
 
     def per_request(key: str) -> float:
         total = sum(c.get(key, 0.0) * r["completed"] for c, r in zip(cpu, results, strict=True))
-        return total / requests
+        return float(total / requests)
 
     return {
         "runs": len(results),
@@ -798,7 +803,8 @@ def _others_busy(seconds: float = 1.0) -> float:
         values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         return sum(values) - values[3] - values[4], sum(values)
 
-    (b0, t0), _ = busy(), time.sleep(seconds)
+    b0, t0 = busy()
+    time.sleep(seconds)
     b1, t1 = busy()
     return (b1 - b0) / (t1 - t0) * (os.cpu_count() or 1) if t1 > t0 else 0.0
 

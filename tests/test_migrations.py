@@ -15,6 +15,7 @@ async def test_models_and_migrations_agree() -> None:
     config = tortoise_config("sqlite://:memory:")
     async with TortoiseContext() as context:
         await context.init(config=config, init_connections=False)
+        assert context.apps is not None
         detector = MigrationAutodetector(context.apps, dict(config["apps"]))
         assert await detector.changes() == []
 

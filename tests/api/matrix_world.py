@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 
@@ -87,14 +88,16 @@ class Profile:
 
 async def _profile(actor: Actor) -> Profile:
     user = await User.get(id=actor.user_id)
-    grids = await GridAssignment.filter(user_id=actor.user_id).values_list("micro_grid_id", "role")
-    operated = await MerchantOperator.filter(user_id=actor.user_id).values_list(
+    grids: list[tuple[int, str]] = await GridAssignment.filter(user_id=actor.user_id).values_list(
+        "micro_grid_id", "role"
+    )
+    operated: list[Any] = await MerchantOperator.filter(user_id=actor.user_id).values_list(
         "merchant_id", flat=True
     )
     return Profile(
         password_hash=user.password_hash,
         home_grid_id=user.home_grid_id,
-        grids=tuple((int(grid), Role(role)) for grid, role in grids),
+        grids=tuple((grid, Role(role)) for grid, role in grids),
         merchant_ids=tuple(int(merchant) for merchant in operated),
     )
 

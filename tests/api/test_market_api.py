@@ -1039,8 +1039,8 @@ async def test_offers_are_paged_newest_first_with_cursors(client: GraphQLClient)
     assert len(default["data"]["offers"]["edges"]) == 20
     bad_cursor = await client.execute(OFFERS, {"after": "bogus"}, as_=resident)
     assert bad_cursor["data"] is None and codes(bad_cursor) == ["INVALID_INPUT"]
-    for first in (101, -1):
-        refused = await client.execute(OFFERS, {"first": first}, as_=resident)
+    for size in (101, -1):
+        refused = await client.execute(OFFERS, {"first": size}, as_=resident)
         assert refused.get("data") is None
         assert [e["message"] for e in refused["errors"]] == ["first must be between 0 and 100."]
 
@@ -1124,8 +1124,8 @@ async def test_a_wallet_is_private_to_its_owner_and_admins(client: GraphQLClient
     assert (await client.execute(entry_query, entry_id, as_=shop.admin))["data"] == {
         "node": {"amount": -10}
     }
-    for outsider in (neighbour, shop.owner, None):
-        hidden_entry = await client.execute(entry_query, entry_id, as_=outsider)
+    for stranger in (neighbour, shop.owner, None):
+        hidden_entry = await client.execute(entry_query, entry_id, as_=stranger)
         assert hidden_entry == {"data": {"node": None}}
 
     voucher_query = """

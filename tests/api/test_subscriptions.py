@@ -98,7 +98,7 @@ class GraphQLWebSocket:
             "server": ("gridpoints.test", 80),
             "state": {},
         }
-        self.task = asyncio.create_task(self.app(scope, self.to_app.get, self.from_app.put))
+        self.task = asyncio.ensure_future(self.app(scope, self.to_app.get, self.from_app.put))
         await self.to_app.put({"type": "websocket.connect"})
         accepted = await asyncio.wait_for(self.from_app.get(), WAIT)
         assert accepted["type"] == "websocket.accept"

@@ -17,7 +17,8 @@ from tests.domain.civic_helpers import admin_elsewhere
 
 async def state(suggestion_id: int) -> tuple[object, ...]:
     s = await Suggestion.get(id=suggestion_id)
-    return (s.status, s.review_note, s.reviewed_by_id, s.points_awarded)
+    reviewer = s.reviewed_by_id  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+    return (s.status, s.review_note, reviewer, s.points_awarded)
 
 
 async def test_adopting_awards_the_author_once() -> None:

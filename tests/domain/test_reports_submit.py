@@ -201,7 +201,7 @@ async def test_bad_resolution_photos_change_nothing(tmp_path: Path) -> None:
 async def _hazard(
     people: Cast, media: Path, point: tuple[float, float] | None, **fields: Any
 ) -> Report:
-    where = {"latitude": point[0], "longitude": point[1]} if point else {}
+    where: dict[str, Any] = {"latitude": point[0], "longitude": point[1]} if point else {}
     fields.setdefault("micro_grid_id", people.grid.id)
     return await submitted(people, media, ReportCategory.SAFETY_HAZARD, **where, **fields)
 

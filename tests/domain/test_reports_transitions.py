@@ -150,7 +150,7 @@ async def test_the_right_step_by_the_wrong_person_changes_nothing(
 ) -> None:
     people = await cast()
     report = await report_at(people, tmp_path, status)
-    extra = {
+    extra: dict[str, Callable[[], Awaitable[Actor]]] = {
         "far_admin": admin_elsewhere,
         "other_manager": lambda: factories.user(Role.PROPERTY_MANAGER, name="Other manager"),
     }
@@ -190,12 +190,13 @@ async def test_resolving_and_rejecting_need_a_note(tmp_path: Path) -> None:
     people = await cast()
     dispatched = await at_status(people, tmp_path, S.DISPATCHED)
     submitted_report = await submitted(people, tmp_path)
-    for call in (
+    calls: tuple[Callable[[], Awaitable[object]], ...] = (
         lambda: resolve_report(
             actor=people.manager, report_id=dispatched.id, note="  ", media_dir=tmp_path
         ),
         lambda: reject_report(actor=people.worker, report_id=submitted_report.id),
-    ):
+    )
+    for call in calls:
         before = [await snapshot(dispatched.id), await snapshot(submitted_report.id)]
         with pytest.raises(InvalidInput) as refused:
             await call()

@@ -244,7 +244,7 @@ async def seed_world(media_dir: Path) -> dict[str, Actor]:
             memo="Welcome",
             idempotency_key=f"seed-{funded.user_id}",
         )
-    codes = []
+    codes: list[str] = []
     for holder in (resident, resident, member):
         done = await redemption.redeem_offer(
             actor=holder, offer_id=offer.id, idempotency_key=f"seed-{len(codes)}"
@@ -310,13 +310,16 @@ def _hypothesis_left_as_found() -> Iterator[None]:
     from hypothesis.internal.conjecture import engine
     from hypothesis.strategies._internal import collections
 
-    saved = (core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE)
-    saved_collections = collections.BUFFER_SIZE
+    core_: Any = core  # private attributes, set by schemathesis
+    collections_: Any = collections
+
+    saved = (core_.RepresentationPrinter, core_.BUFFER_SIZE, engine.BUFFER_SIZE)
+    saved_collections = collections_.BUFFER_SIZE
     try:
         yield
     finally:
-        core.RepresentationPrinter, core.BUFFER_SIZE, engine.BUFFER_SIZE = saved
-        collections.BUFFER_SIZE = saved_collections
+        core_.RepresentationPrinter, core_.BUFFER_SIZE, engine.BUFFER_SIZE = saved
+        collections_.BUFFER_SIZE = saved_collections
 
 
 @functools.cache
@@ -329,7 +332,7 @@ def operations() -> dict[str, st.SearchStrategy[Any]]:
     cases = {}
     with _hypothesis_left_as_found():
         for result in schema.get_all_operations():
-            operation = result.ok()
+            operation = result.ok()  # type: ignore[union-attr]  # our own SDL always loads
             positive = operation.as_strategy(GenerationMode.POSITIVE)
             negative = operation.as_strategy(GenerationMode.NEGATIVE)
             cases[operation.label] = st.sampled_from([positive] * 4 + [negative]).flatmap(

@@ -10,7 +10,7 @@ import asyncio
 import json
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,7 @@ async def _post(port: int, token: str, query: str, variables: dict[str, Any]) ->
 
 async def _subscription(
     port: int, token: str, query: str, variables: dict[str, Any]
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any]]:
     uri = f"ws://127.0.0.1:{port}/graphql"
     protocols: Any = ["graphql-transport-ws"]
     async with websockets.connect(uri, subprotocols=protocols) as ws:
