@@ -10,13 +10,10 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.typevars import RootValue
 from strawberry.types.execution import ExecutionResult
@@ -24,8 +21,11 @@ from strawberry.types.execution import ExecutionResult
 from gateway import jobs
 from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
-from gateway.metrics import OperationMetrics, metrics_endpoint
-from gateway.requests import RequestGuardMiddleware, RequestIdMiddleware
+from gateway.edge import edge_middleware, media_url
+from gateway.edge_view import EdgeGraphQL
+from gateway.media import MediaFiles
+from gateway.metrics import OPERATION_NAMES, OperationMetrics, metrics_endpoint
+from gateway.persisted import persisted_documents
 from gateway.services import Services
 from gateway.settings import Settings
 from resolvers.scope import RequestScope
@@ -54,7 +54,7 @@ def _before_execution(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(not error.path for error in errors)
 
 
-class GridPointsGraphQL(GraphQL[Context, RootValue]):
+class GridPointsGraphQL(EdgeGraphQL[RootValue]):
     """Strawberry's ASGI view, speaking the GraphQL-over-HTTP media type and status codes."""
 
     def __init__(self, services: Services) -> None:
@@ -65,13 +65,18 @@ class GridPointsGraphQL(GraphQL[Context, RootValue]):
             multipart_uploads_enabled=True,
         )
         self.services = services
+        self.persisted = persisted_documents(
+            services.redis, settings.persisted_queries_max, settings.trusted_documents
+        )
+        if self.persisted.manifest is not None:
+            OPERATION_NAMES.trust_only(self.persisted.manifest.operation_names)
 
     def scope_for(self, viewer_id: int | None, address: str = "-") -> RequestScope:
         settings = self.services.settings
         return RequestScope(
             viewer_id=viewer_id,
             media_dir=settings.media_dir,
-            media_url=MEDIA_URL,
+            media_url=media_url(settings.public_url, MEDIA_URL),
             voucher_days=settings.voucher_days,
             refresh_token_days=settings.refresh_token_days,
             publish=self.services.publish,
@@ -172,14 +177,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GridPointsGraphQL(services)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     app = Starlette(
-        middleware=[Middleware(RequestIdMiddleware), Middleware(RequestGuardMiddleware)],
+        middleware=edge_middleware(settings),
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # every method: the view answers 405 in JSON
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(services)),
-            Mount(MEDIA_URL.rstrip("/"), StaticFiles(directory=settings.media_dir)),
+            Mount(MEDIA_URL.rstrip("/"), MediaFiles(directory=settings.media_dir)),
         ],
         lifespan=lifespan,
     )

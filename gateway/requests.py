@@ -10,9 +10,10 @@ import re
 import secrets
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.edge_errors import error_response
+from schema.codes import TopLevelCode
 from schema.context import request_id
 
 JSON_BODY_LIMIT = 64 * 1024
@@ -58,9 +59,11 @@ class RequestGuardMiddleware:
             await self.app(scope, receive, send)
             return
         if _token_in_url(scope):
-            response = JSONResponse(
-                {"errors": [{"message": "Send tokens in the Authorization header only."}]},
-                status_code=400,
+            response = error_response(
+                "Send tokens in the Authorization header only.",
+                TopLevelCode.BAD_REQUEST,
+                400,
+                accept=Headers(scope=scope).get("accept", ""),
             )
             await response(scope, receive, send)
             return
@@ -113,8 +116,10 @@ def _counting(receive: Receive, limit: int) -> Receive:
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-    response = JSONResponse(
-        {"errors": [{"message": f"The request body is over its limit of {limit} bytes."}]},
-        status_code=413,
+    response = error_response(
+        f"The request body is over its limit of {limit} bytes.",
+        TopLevelCode.PAYLOAD_TOO_LARGE,
+        413,
+        accept=Headers(scope=scope).get("accept", ""),
     )
     await response(scope, receive, send)

@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULT_DATABASE_URL = "sqlite://./gridpoints.sqlite3"
 DEVELOPMENT_SECRET = "gridpoints-development-secret-not-for-production!"
 MIN_SECRET_BYTES = 32
+DEVELOPMENT_CORS_ORIGINS = "http://localhost:5173,http://127.0.0.1:5173"
 
 
 class SettingsError(RuntimeError):
@@ -35,6 +36,14 @@ def _env_float(name: str, default: float) -> float:
         raise SettingsError(f"GRIDPOINTS_{name} must be a number, got {raw!r}") from exc
 
 
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _optional_path(raw: str) -> Path | None:
+    return Path(raw) if raw else None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: str = "development"
@@ -55,6 +64,15 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     otel_enabled: bool = False
     log_level: str = "INFO"
+    # The HTTP edge (gateway/edge_*.py, gateway/bodies.py, gateway/persisted.py)
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    public_url: str | None = None
+    trusted_documents: Path | None = None
+    metrics_token: str | None = None
+    header_timeout_seconds: float = 10.0
+    max_header_bytes: int = 16 * 1024
+    max_headers: int = 100
+    persisted_queries_max: int = 1000
 
     @property
     def production(self) -> bool:
@@ -91,6 +109,16 @@ class Settings:
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
             otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
+            cors_origins=_csv(
+                _env("CORS_ORIGINS", "" if env == "production" else DEVELOPMENT_CORS_ORIGINS)
+            ),
+            public_url=(_env("PUBLIC_URL", "").rstrip("/") or None),
+            trusted_documents=_optional_path(_env("TRUSTED_DOCUMENTS", "")),
+            metrics_token=os.environ.get("GRIDPOINTS_METRICS_TOKEN") or None,
+            header_timeout_seconds=_env_float("HEADER_TIMEOUT_SECONDS", 10.0),
+            max_header_bytes=_env_int("MAX_HEADER_BYTES", 16 * 1024),
+            max_headers=_env_int("MAX_HEADERS", 100),
+            persisted_queries_max=_env_int("PERSISTED_QUERIES_MAX", 1000),
         )
         settings.check()
         return settings

@@ -26,6 +26,7 @@ from schema.base import Node
 from schema.civic import EventSignupType, EventType, NoticeType, ReportType, SuggestionType
 from schema.civic_ops import CivicMutation, CivicQuery
 from schema.context import Info
+from schema.error_phases import PhaseErrorCodes
 from schema.extensions import DomainErrorCodes, OperationLimits, ProductionOperationLimits
 from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
 from schema.market_ops import MarketMutation, MarketQuery
@@ -73,6 +74,7 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
     `extra` takes the gateway's own extensions (metrics, tracing), which schema/ cannot import.
     """
     extensions: list[Any] = [
+        PhaseErrorCodes,  # first, so that it finishes last and sees every other code
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         ProductionOperationLimits if production else OperationLimits,

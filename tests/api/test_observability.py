@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import orjson
 import pytest
@@ -10,10 +11,13 @@ import pytest
 from gateway.logs import JsonFormatter, redact
 from schema.context import request_id
 from tests import factories
-from tests.api.client import GraphQLClient
+from tests.api.client import make_client
+
+METRICS_TOKEN = "metrics-token-for-tests"
 
 
-async def test_metrics_count_operations_by_name_and_errors_by_code(client: GraphQLClient) -> None:
+async def test_metrics_count_operations_by_name_and_errors_by_code(tmp_path: Path) -> None:
+    client = make_client(tmp_path / "media", metrics_token=METRICS_TOKEN)
     await factories.community()
     async with client.http() as http:
         await http.post("/graphql", json={"query": "query WhoAmI { me { id } }"})
@@ -24,7 +28,7 @@ async def test_metrics_count_operations_by_name_and_errors_by_code(client: Graph
                 'password: "wrong-password"}) { errors { code } } }'
             },
         )
-        metrics = await http.get("/metrics")
+        metrics = await http.get("/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"})
     text = metrics.text
     assert metrics.status_code == 200
     assert 'gridpoints_graphql_operations_total{operation="WhoAmI",type="query"}' in text

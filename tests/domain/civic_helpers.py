@@ -21,10 +21,10 @@ from models.enums import ReportCategory, ReportStatus, Role
 from models.grid import Community, MicroGrid
 from models.people import User, UserRole
 from tests import factories
+from tests.images import JPEG, PNG, WEBP
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"jpeg-body" * 10
-PNG = b"\x89PNG\r\n\x1a\n" + b"png-body" * 10
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"webp-body" * 10
+__all__ = ["JPEG", "PNG", "WEBP"]
+
 GIF = b"GIF89a" + b"gif-body" * 10
 
 

@@ -1,0 +1,137 @@
+"""Strawberry's ASGI view with the gateway's own HTTP edge: request parsing, persisted
+documents, and a coded JSON body for every refusal.
+
+Stock strawberry parses bodies with `json.loads` and answers its refusals in text/plain; a
+`UnicodeDecodeError`, `RecursionError` or non-object top level escapes as a 500 and drops the
+keep-alive connection. Here the body is read by gateway/bodies.py, hashes are resolved by
+gateway/persisted.py, and every refusal (ours or strawberry's `HTTPException`) leaves as
+`{"errors": [{"message", "extensions": {"code"}}]}` on a connection that stays usable.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.typevars import RootValue
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.execution import ExecutionResult
+
+from gateway.bodies import RequestRefused, read_request
+from gateway.edge_errors import NO_STORE, error_response
+from gateway.error_codes import ensure_codes
+from gateway.persisted import PersistedDocuments
+from gateway.requests import BodyTooLarge
+from schema.codes import TopLevelCode
+from schema.context import Context
+from schema.masking import GENERIC_MESSAGE
+
+log = logging.getLogger("gridpoints.errors")
+ALLOW = {"Allow": "GET, POST"}
+NO_QUERY = "No GraphQL query found in the request."
+
+
+class EdgeRequestAdapter(StarletteRequestAdapter):
+    @property
+    def request(self) -> Request:
+        return self._request
+
+
+class EdgeGraphQL(GraphQL[Context, RootValue]):
+    request_adapter_class = EdgeRequestAdapter
+    persisted: PersistedDocuments
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        accept = request.headers.get("accept", "")
+        try:
+            response = await self.run(request)
+        except RequestRefused as refused:
+            response = error_response(
+                refused.message,
+                refused.code,
+                refused.status,
+                accept=accept,
+                headers=refused.headers,
+            )
+        except HTTPException as error:  # strawberry's own refusals
+            response = _from_http_exception(error, accept)
+        except BodyTooLarge:
+            raise  # answered 413 by RequestGuardMiddleware
+        except Exception:
+            # A bug of ours: logged with its stack, answered in JSON on a connection that
+            # stays open, instead of Starlette's text/plain 500 that closes it.
+            log.exception("unexpected error answering %s %s", request.method, request.url.path)
+            response = error_response(
+                GENERIC_MESSAGE, TopLevelCode.INTERNAL_SERVER_ERROR, 500, accept=accept
+            )
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request_adapter: AsyncHTTPRequestAdapter) -> Any:
+        assert isinstance(request_adapter, EdgeRequestAdapter)
+        raw = await read_request(request_adapter.request, self.multipart_uploads_enabled)
+        query = await self.persisted.document_for(raw)
+        if not query:
+            raise RequestRefused(NO_QUERY)
+        return GraphQLRequestData(
+            query=query,
+            variables=raw.variables,
+            operation_name=raw.operation_name,
+            extensions=raw.extensions,
+            protocol="http",
+        )
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as error:
+            cause = error.__cause__
+            if isinstance(cause, CannotGetOperationTypeError):
+                raise RequestRefused(
+                    cause.as_http_error_reason(), TopLevelCode.OPERATION_NOT_FOUND
+                ) from error
+            if isinstance(cause, InvalidOperationTypeError):
+                raise RequestRefused(
+                    "Only queries may be sent by GET; send mutations by POST.",
+                    TopLevelCode.METHOD_NOT_ALLOWED,
+                    status=405,
+                    headers={"Allow": "POST"},
+                ) from error
+            if isinstance(cause, MissingQueryError):
+                raise RequestRefused(NO_QUERY) from error
+            raise
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        processed = await super().process_result(request, result)
+        ensure_codes(processed)  # type: ignore[arg-type]
+        return processed
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers.setdefault("cache-control", NO_STORE)
+        return response
+
+
+def _from_http_exception(error: HTTPException, accept: str) -> Response:
+    if error.status_code == 405:
+        return error_response(
+            error.reason, TopLevelCode.METHOD_NOT_ALLOWED, 405, accept=accept, headers=ALLOW
+        )
+    status = error.status_code if 400 <= error.status_code < 500 else 400
+    return error_response(error.reason, TopLevelCode.BAD_REQUEST, status, accept=accept)
