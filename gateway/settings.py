@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULT_DATABASE_URL = "sqlite://./gridpoints.sqlite3"
 DEVELOPMENT_SECRET = "gridpoints-development-secret-not-for-production!"
 MIN_SECRET_BYTES = 32
+DEVELOPMENT_CORS_ORIGINS = "http://localhost:5173,http://127.0.0.1:5173"
 
 
 class SettingsError(RuntimeError):
@@ -35,6 +36,10 @@ def _env_float(name: str, default: float) -> float:
         raise SettingsError(f"GRIDPOINTS_{name} must be a number, got {raw!r}") from exc
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: str = "development"
@@ -55,6 +60,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     otel_enabled: bool = False
     log_level: str = "INFO"
+    cors_origins: tuple[str, ...] = tuple(DEVELOPMENT_CORS_ORIGINS.split(","))
+    refresh_grace_seconds: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -91,6 +98,8 @@ class Settings:
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
             otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
+            cors_origins=_origins(_env("CORS_ORIGINS", DEVELOPMENT_CORS_ORIGINS)),
+            refresh_grace_seconds=_env_float("REFRESH_GRACE_SECONDS", 30.0),
         )
         settings.check()
         return settings

@@ -127,7 +127,7 @@ async def test_logout_revokes_the_refresh_token(client: GraphQLClient) -> None:
     assert refreshed["errors"] == [{"code": "INVALID_CREDENTIALS"}]
 
 
-async def test_no_bad_expired_or_forged_token_gives_a_null_me(client: GraphQLClient) -> None:
+async def test_a_bad_expired_or_forged_token_is_refused_with_401(client: GraphQLClient) -> None:
     actor = await factories.user()
     settings = client.services.settings
     good = client.token_for(actor)
@@ -140,15 +140,27 @@ async def test_no_bad_expired_or_forged_token_gives_a_null_me(client: GraphQLCli
         algorithm="HS256",
         headers={"kid": jwt.get_unverified_header(good)["kid"]},
     )
-    for token in (None, "garbage", forged, unsigned, expired):
-        assert await client.execute(ME, token=token) == {"data": {"me": None}}
+    assert await client.execute(ME) == {"data": {"me": None}}
+    for token, code in (
+        ("garbage", "TOKEN_INVALID"),
+        (forged, "TOKEN_INVALID"),
+        (unsigned, "TOKEN_INVALID"),
+        (expired, "TOKEN_EXPIRED"),
+    ):
+        response = await client.post({"query": ME}, token=token)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == [code]
+        assert "data" not in response.json()
     assert (await client.execute(ME, token=good))["data"]["me"]["displayName"] == "Resident"
 
 
 async def test_a_refresh_token_is_never_an_access_token(client: GraphQLClient) -> None:
     await factories.community()
     payload = await register(client)
-    assert await client.execute(ME, token=payload["refreshToken"]) == {"data": {"me": None}}
+    refused = await client.post({"query": ME}, token=payload["refreshToken"])
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["extensions"] == {"code": "TOKEN_INVALID"}
 
 
 async def test_malformed_requests_answer_400(client: GraphQLClient) -> None:
