@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -10,7 +11,7 @@ import pytest
 from models.people import RefreshToken, User
 from resolvers.ids import global_id
 from tests import factories
-from tests.api.client import GraphQLClient
+from tests.api.client import GraphQLClient, make_client
 
 REGISTER = """
 mutation($input: RegisterInput!) {
@@ -104,7 +105,8 @@ async def test_login_accepts_the_right_password(client: GraphQLClient) -> None:
     assert result["data"]["login"]["user"] == {"displayName": "王小明"}
 
 
-async def test_refresh_rotates_and_reuse_revokes_the_family(client: GraphQLClient) -> None:
+async def test_refresh_rotates_and_reuse_revokes_the_family(tmp_path: Path) -> None:
+    client = make_client(tmp_path / "media", refresh_grace_seconds=0)
     await factories.community()
     first = (await register(client))["refreshToken"]
     rotated = (await client.execute(REFRESH, {"token": first}))["data"]["refreshToken"]
@@ -172,3 +174,20 @@ async def test_malformed_requests_answer_400(client: GraphQLClient) -> None:
     assert bad_json.status_code == 400
     assert bad_query.status_code in (200, 400)
     assert "errors" in bad_query.json()
+
+
+async def test_two_tabs_refreshing_with_one_token_both_stay_logged_in(
+    client: GraphQLClient,
+) -> None:
+    await factories.community()
+    shared = (await register(client))["refreshToken"]
+    tabs = [(await client.execute(REFRESH, {"token": shared}))["data"]["refreshToken"]]
+    tabs.append((await client.execute(REFRESH, {"token": shared}))["data"]["refreshToken"])
+    assert [tab["errors"] for tab in tabs] == [[], []]
+    assert tabs[0]["refreshToken"] != tabs[1]["refreshToken"]
+    for tab in tabs:
+        me = await client.execute(ME, token=tab["accessToken"])
+        assert me["data"]["me"]["displayName"] == "王小明"
+        again = (await client.execute(REFRESH, {"token": tab["refreshToken"]}))["data"]
+        assert again["refreshToken"]["errors"] == []
+    assert await RefreshToken.filter(revoked_at__not_isnull=True).count() == 0
