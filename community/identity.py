@@ -11,7 +11,7 @@ from community.passwords import hash_password, verify_password
 from models.enums import Role
 from models.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
 from models.grid import Community, MicroGrid
-from models.inputs import required_text
+from models.inputs import printable, required_text
 from models.people import User, UserRole
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -36,6 +36,7 @@ def check_phone(phone: str) -> str:
 
 
 def check_password(password: str) -> None:
+    printable(password, field="password")
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InvalidInput(
             f"A password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.",

@@ -12,13 +12,19 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("gridpoints-timing-equaliser")
 
 
+def secret_bytes(text: str) -> bytes:
+    """UTF-8, and for the lone surrogates JSON can carry some bytes too (a password with one
+    is then simply wrong, never an internal error); the same bytes as UTF-8 for all else."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
+    return await asyncio.to_thread(_hasher.hash, secret_bytes(password))
 
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash, secret_bytes(password))
     except (VerificationError, InvalidHashError):
         return False
 

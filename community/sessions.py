@@ -3,6 +3,10 @@
 Every login starts a token family. Refreshing spends the presented token and issues the
 next one in the family. Presenting a spent token again means it leaked: the whole family
 is revoked, so neither the thief nor the owner can go on refreshing with it.
+
+Except within a short grace window after it was spent (as Auth0's and Okta's rotation
+allow): two tabs of one app that refresh with the same token at once both get a live token
+of the family, instead of the second one logging every tab out.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from community.passwords import secret_bytes
 from models.errors import InvalidCredentials
 from models.people import RefreshToken, User
 
@@ -20,7 +25,7 @@ TOKEN_BYTES = 32
 
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(secret_bytes(token)).hexdigest()
 
 
 def _now() -> datetime:
@@ -39,8 +44,21 @@ async def issue_refresh_token(*, user_id: int, days: int, family: str | None = N
     return token
 
 
-async def rotate_refresh_token(*, token: str, days: int) -> tuple[User, str]:
-    """Spend a refresh token and return its user with the next token of the family."""
+def _in_grace(row: RefreshToken, now: datetime, grace_seconds: float) -> bool:
+    """Spent moments ago, and neither its family revoked nor the token expired."""
+    return (
+        row.used_at is not None
+        and row.revoked_at is None
+        and row.expires_at > now
+        and now - row.used_at <= timedelta(seconds=grace_seconds)
+    )
+
+
+async def rotate_refresh_token(
+    *, token: str, days: int, grace_seconds: float = 0.0
+) -> tuple[User, str]:
+    """Spend a refresh token and return its user with the next token of the family; a token
+    spent less than `grace_seconds` ago gets another next token, later reuse ends the family."""
     digest = _digest(token)
     now = _now()
     async with in_transaction():
@@ -50,7 +68,7 @@ async def rotate_refresh_token(*, token: str, days: int) -> tuple[User, str]:
         row = await RefreshToken.get_or_none(token_hash=digest)
     if row is None:
         raise InvalidCredentials("This session has ended. Log in again.")
-    if spent != 1:
+    if spent != 1 and not _in_grace(row, now, grace_seconds):
         if row.used_at is not None and row.revoked_at is None:
             await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
         raise InvalidCredentials("This session has ended. Log in again.")

@@ -10,15 +10,18 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.typevars import RootValue
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult
 
 from gateway import jobs
+from gateway.bearer import VIEWER_KEY, BearerTokenMiddleware
 from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
 from gateway.edge import edge_middleware, media_url
@@ -28,8 +31,9 @@ from gateway.metrics import OPERATION_NAMES, OperationMetrics, metrics_endpoint
 from gateway.persisted import persisted_documents
 from gateway.services import Services
 from gateway.settings import Settings
+from gateway.websockets import GatewayTransportWSHandler, GatewayWebSocketAdapter
 from resolvers.scope import RequestScope
-from schema.context import Context, bearer_token
+from schema.context import Context
 from schema.root import build_schema
 
 MEDIA_URL = "/media/"
@@ -57,12 +61,17 @@ def _before_execution(result: ExecutionResult) -> bool:
 class GridPointsGraphQL(EdgeGraphQL[RootValue]):
     """Strawberry's ASGI view, speaking the GraphQL-over-HTTP media type and status codes."""
 
+    graphql_transport_ws_handler_class = GatewayTransportWSHandler  # type: ignore[assignment]
+    websocket_adapter_class = GatewayWebSocketAdapter  # type: ignore[assignment]
+
     def __init__(self, services: Services) -> None:
         settings = services.settings
         super().__init__(
             build_schema(production=settings.production, extra=gateway_extensions(settings)),
             graphql_ide="graphiql" if settings.graphiql else None,
             multipart_uploads_enabled=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=settings.cors_origins,
         )
         self.services = services
         self.persisted = persisted_documents(
@@ -70,6 +79,7 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
         )
         if self.persisted.manifest is not None:
             OPERATION_NAMES.trust_only(self.persisted.manifest.operation_names)
+        self.tokens = services.tokens
 
     def scope_for(self, viewer_id: int | None, address: str = "-") -> RequestScope:
         settings = self.services.settings
@@ -79,6 +89,7 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
             media_url=media_url(settings.public_url, MEDIA_URL),
             voucher_days=settings.voucher_days,
             refresh_token_days=settings.refresh_token_days,
+            refresh_grace_seconds=settings.refresh_grace_seconds,
             publish=self.services.publish,
             issue_access_token=self.services.tokens.issue_access_token,
             allow=self.services.allow,
@@ -118,15 +129,14 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
 
     async def get_context(self, request: object, response: object) -> Context:
         headers = getattr(request, "headers", {})
-        token = bearer_token(headers.get("authorization"))
-        viewer_id = self.services.tokens.user_id_from(token) if token else None
+        # HTTP: verified by BearerTokenMiddleware; WebSocket: decided at connection_init
+        viewer_id = getattr(request, "scope", {}).get(VIEWER_KEY)
         peer = getattr(getattr(request, "client", None), "host", None)
         address = client_address(peer, headers, self.services.settings.trusted_proxies)
         return Context(
             scope=self.scope_for(viewer_id, address),
             request=request,
             response=response,
-            user_id_from_token=self.services.tokens.user_id_from,
             subscribe=self.services.broker.subscribe,
         )
 
@@ -177,7 +187,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GridPointsGraphQL(services)
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     app = Starlette(
-        middleware=edge_middleware(settings),
+        middleware=[
+            *edge_middleware(settings),
+            # inside CORS, so that a browser can read the 401
+            Middleware(BearerTokenMiddleware, tokens=services.tokens),
+        ],
         routes=[
             Route("/graphql", graphql),  # every method: the view answers 405 in JSON
             WebSocketRoute("/graphql", graphql),

@@ -26,18 +26,39 @@ def redact(text: str) -> str:
     return _PHONE.sub(r"\1****\2", text)
 
 
+def _message(record: logging.LogRecord) -> str:
+    """The record's message; a broken format string or argument still leaves a message."""
+    try:
+        return record.getMessage()
+    except Exception:
+        return f"{record.msg!r} % {record.args!r}"
+
+
+def _text(value: str) -> str:
+    """Text JSON can hold: lone surrogates (which orjson refuses) become U+FFFD."""
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record, whatever the record holds: a log line is never lost."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
-            "logger": record.name,
-            "request_id": request_id.get(),
-            "message": redact(record.getMessage()),
+            "logger": str(record.name),
+            "request_id": str(request_id.get()),
+            "message": redact(_message(record)),
         }
         if record.exc_info:
-            entry["error"] = redact(self.formatException(record.exc_info))
-        return orjson.dumps(entry).decode()
+            try:
+                entry["error"] = redact(self.formatException(record.exc_info))
+            except Exception:
+                entry["error"] = repr(record.exc_info[1])
+        try:
+            return orjson.dumps(entry).decode()
+        except TypeError:  # lone surrogates, or anything else orjson will not take
+            return orjson.dumps({k: _text(v) for k, v in entry.items()}).decode()
 
 
 def configure_logging(level: str = "INFO") -> None:

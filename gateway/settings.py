@@ -44,6 +44,10 @@ def _optional_path(raw: str) -> Path | None:
     return Path(raw) if raw else None
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: str = "development"
@@ -65,7 +69,7 @@ class Settings:
     otel_enabled: bool = False
     log_level: str = "INFO"
     # The HTTP edge (gateway/edge_*.py, gateway/bodies.py, gateway/persisted.py)
-    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    cors_origins: tuple[str, ...] = tuple(DEVELOPMENT_CORS_ORIGINS.split(","))
     public_url: str | None = None
     trusted_documents: Path | None = None
     metrics_token: str | None = None
@@ -73,6 +77,7 @@ class Settings:
     max_header_bytes: int = 16 * 1024
     max_headers: int = 100
     persisted_queries_max: int = 1000
+    refresh_grace_seconds: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -109,7 +114,7 @@ class Settings:
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
             otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
-            cors_origins=_csv(
+            cors_origins=_origins(
                 _env("CORS_ORIGINS", "" if env == "production" else DEVELOPMENT_CORS_ORIGINS)
             ),
             public_url=(_env("PUBLIC_URL", "").rstrip("/") or None),
@@ -119,6 +124,7 @@ class Settings:
             max_header_bytes=_env_int("MAX_HEADER_BYTES", 16 * 1024),
             max_headers=_env_int("MAX_HEADERS", 100),
             persisted_queries_max=_env_int("PERSISTED_QUERIES_MAX", 1000),
+            refresh_grace_seconds=_env_float("REFRESH_GRACE_SECONDS", 30.0),
         )
         settings.check()
         return settings

@@ -11,8 +11,9 @@ MAX_IDEMPOTENCY_KEY = 100
 
 
 # Control characters other than tab and line breaks: nobody types them, and PostgreSQL's
-# text cannot even hold NUL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# text cannot even hold NUL. Lone surrogates (JSON's "\ud800") are no characters at all:
+# they cannot be encoded as UTF-8, so neither the database nor a JSON log could hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def printable(value: str, *, field: str) -> str:

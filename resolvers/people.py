@@ -50,7 +50,9 @@ async def login(scope: RequestScope, *, phone: str, password: str) -> Session:
 
 async def refresh(scope: RequestScope, *, refresh_token: str) -> Session:
     user, rotated = await sessions.rotate_refresh_token(
-        token=refresh_token, days=scope.refresh_token_days
+        token=refresh_token,
+        days=scope.refresh_token_days,
+        grace_seconds=scope.refresh_grace_seconds,
     )
     return await _session_for(scope, user, rotated)
 

@@ -37,6 +37,7 @@ class RequestScope:
     media_url: str = "/media/"
     voucher_days: int = 30
     refresh_token_days: int = 30
+    refresh_grace_seconds: float = 30.0
     publish: Publisher = _publish_nowhere
     issue_access_token: Callable[[int], str] = _no_tokens
     allow: Limiter = _no_limits
@@ -84,6 +85,7 @@ class RequestScope:
             media_url=self.media_url,
             voucher_days=self.voucher_days,
             refresh_token_days=self.refresh_token_days,
+            refresh_grace_seconds=self.refresh_grace_seconds,
             publish=self.publish,
             issue_access_token=self.issue_access_token,
             allow=self.allow,

@@ -24,17 +24,12 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _no_tokens(token: str) -> int | None:
-    return None
-
-
 @dataclass
 class Context:
     scope: RequestScope
     request: Any = None
     response: Any = None
     connection_params: dict[str, Any] | None = None
-    user_id_from_token: Callable[[str], int | None] = _no_tokens
     subscribe: Callable[[str], AsyncIterator[str]] | None = None
 
 

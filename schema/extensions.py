@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 
 from models.errors import DomainError
+from schema.codes import TopLevelCode
 from schema.limits import check_limits
 
 
@@ -61,3 +62,24 @@ class OperationLimits(SchemaExtension):
 
 class ProductionOperationLimits(OperationLimits):
     hide_suggestions = True
+
+
+TOKEN_LIMIT = re.compile(r"^Syntax Error: Document contains more than \d+ tokens")
+
+
+class CodedParserCache(ParserCache):
+    """strawberry's parser cache, with a code on what parsing refuses. graphql-core reports
+    the token limit as a syntax error; it gets TOO_MANY_TOKENS. (The error is raised inside
+    this hook, before later extensions could see it.)"""
+
+    def on_parse(self) -> Iterator[None]:
+        try:
+            yield from super().on_parse()
+        except GraphQLError as error:
+            code = (
+                TopLevelCode.TOO_MANY_TOKENS
+                if TOKEN_LIMIT.match(error.message)
+                else TopLevelCode.GRAPHQL_PARSE_FAILED
+            )
+            error.extensions = {"code": code.value, **(error.extensions or {})}
+            raise

@@ -10,7 +10,6 @@ import strawberry
 from strawberry.extensions import (
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
     ValidationCache,
 )
 from strawberry.tools import merge_types
@@ -27,7 +26,12 @@ from schema.civic import EventSignupType, EventType, NoticeType, ReportType, Sug
 from schema.civic_ops import CivicMutation, CivicQuery
 from schema.context import Info
 from schema.error_phases import PhaseErrorCodes
-from schema.extensions import DomainErrorCodes, OperationLimits, ProductionOperationLimits
+from schema.extensions import (
+    CodedParserCache,
+    DomainErrorCodes,
+    OperationLimits,
+    ProductionOperationLimits,
+)
 from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
 from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
@@ -75,10 +79,11 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
     """
     extensions: list[Any] = [
         PhaseErrorCodes,  # first, so that it finishes last and sees every other code
-        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        lambda: CodedParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         ProductionOperationLimits if production else OperationLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        CodedParserCache,
         DomainErrorCodes,
         MaskUnexpectedErrors,
     ]

@@ -18,7 +18,7 @@ from resolvers import civic, market
 from resolvers.ids import decode_id
 from resolvers.scope import RequestScope
 from schema.civic import ReportType
-from schema.context import Info, bearer_token
+from schema.context import Info
 from schema.errors import graphql_error
 from schema.market import PointsEntryType
 from schema.masking import masked
@@ -39,20 +39,9 @@ def _shown_safely() -> Iterator[None]:
         raise masked(error) from None
 
 
-def _connection_token(info: Info) -> str | None:
-    params = info.context.connection_params or {}
-    raw = params.get("Authorization") or params.get("authorization")
-    return bearer_token(str(raw)) if raw else None
-
-
 async def _subscriber(info: Info) -> RequestScope:
-    """The scope of a subscription, logged in from the HTTP header or connection_init."""
+    """The scope of a subscription; its viewer was fixed when the connection began."""
     scope = info.context.scope
-    if scope.viewer_id is None:
-        token = _connection_token(info)
-        user_id = info.context.user_id_from_token(token) if token else None
-        if user_id is not None:
-            scope.become(user_id)
     await scope.require_viewer()
     return scope
 

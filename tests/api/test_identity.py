@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -10,7 +11,7 @@ import pytest
 from models.people import RefreshToken, User
 from resolvers.ids import global_id
 from tests import factories
-from tests.api.client import GraphQLClient
+from tests.api.client import GraphQLClient, make_client
 
 REGISTER = """
 mutation($input: RegisterInput!) {
@@ -104,7 +105,8 @@ async def test_login_accepts_the_right_password(client: GraphQLClient) -> None:
     assert result["data"]["login"]["user"] == {"displayName": "王小明"}
 
 
-async def test_refresh_rotates_and_reuse_revokes_the_family(client: GraphQLClient) -> None:
+async def test_refresh_rotates_and_reuse_revokes_the_family(tmp_path: Path) -> None:
+    client = make_client(tmp_path / "media", refresh_grace_seconds=0)
     await factories.community()
     first = (await register(client))["refreshToken"]
     rotated = (await client.execute(REFRESH, {"token": first}))["data"]["refreshToken"]
@@ -127,7 +129,7 @@ async def test_logout_revokes_the_refresh_token(client: GraphQLClient) -> None:
     assert refreshed["errors"] == [{"code": "INVALID_CREDENTIALS"}]
 
 
-async def test_no_bad_expired_or_forged_token_gives_a_null_me(client: GraphQLClient) -> None:
+async def test_a_bad_expired_or_forged_token_is_refused_with_401(client: GraphQLClient) -> None:
     actor = await factories.user()
     settings = client.services.settings
     good = client.token_for(actor)
@@ -140,15 +142,27 @@ async def test_no_bad_expired_or_forged_token_gives_a_null_me(client: GraphQLCli
         algorithm="HS256",
         headers={"kid": jwt.get_unverified_header(good)["kid"]},
     )
-    for token in (None, "garbage", forged, unsigned, expired):
-        assert await client.execute(ME, token=token) == {"data": {"me": None}}
+    assert await client.execute(ME) == {"data": {"me": None}}
+    for token, code in (
+        ("garbage", "TOKEN_INVALID"),
+        (forged, "TOKEN_INVALID"),
+        (unsigned, "TOKEN_INVALID"),
+        (expired, "TOKEN_EXPIRED"),
+    ):
+        response = await client.post({"query": ME}, token=token)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == [code]
+        assert "data" not in response.json()
     assert (await client.execute(ME, token=good))["data"]["me"]["displayName"] == "Resident"
 
 
 async def test_a_refresh_token_is_never_an_access_token(client: GraphQLClient) -> None:
     await factories.community()
     payload = await register(client)
-    assert await client.execute(ME, token=payload["refreshToken"]) == {"data": {"me": None}}
+    refused = await client.post({"query": ME}, token=payload["refreshToken"])
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["extensions"] == {"code": "TOKEN_INVALID"}
 
 
 async def test_malformed_requests_answer_400(client: GraphQLClient) -> None:
@@ -160,3 +174,20 @@ async def test_malformed_requests_answer_400(client: GraphQLClient) -> None:
     assert bad_json.status_code == 400
     assert bad_query.status_code in (200, 400)
     assert "errors" in bad_query.json()
+
+
+async def test_two_tabs_refreshing_with_one_token_both_stay_logged_in(
+    client: GraphQLClient,
+) -> None:
+    await factories.community()
+    shared = (await register(client))["refreshToken"]
+    tabs = [(await client.execute(REFRESH, {"token": shared}))["data"]["refreshToken"]]
+    tabs.append((await client.execute(REFRESH, {"token": shared}))["data"]["refreshToken"])
+    assert [tab["errors"] for tab in tabs] == [[], []]
+    assert tabs[0]["refreshToken"] != tabs[1]["refreshToken"]
+    for tab in tabs:
+        me = await client.execute(ME, token=tab["accessToken"])
+        assert me["data"]["me"]["displayName"] == "王小明"
+        again = (await client.execute(REFRESH, {"token": tab["refreshToken"]}))["data"]
+        assert again["refreshToken"]["errors"] == []
+    assert await RefreshToken.filter(revoked_at__not_isnull=True).count() == 0

@@ -122,3 +122,26 @@ async def test_production_turns_off_introspection_graphiql_and_suggestions(
     assert "introspection" in schema.json()["errors"][0]["message"].lower()
     assert typo.json()["errors"][0]["message"] == "Cannot query field 'mee' on type 'Query'."
     assert "Did you mean 'me'?" in dev_typo.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["0001", "01", "١", "１", "+1", " 1", "1 ", "1.0", "0", "99999999999999999999", ""],
+)
+def test_only_the_canonical_subject_is_accepted(subject: str) -> None:
+    service = TokenService(Settings(jwt_secret=NEW))
+    assert service.user_id_from(_sign(_claims(sub="1"))) == 1
+    assert service.user_id_from(_sign(_claims(sub=subject))) is None
+
+
+def test_a_refused_token_says_whether_it_expired() -> None:
+    from gateway.tokens import TokenRejected
+
+    service = TokenService(Settings(jwt_secret=NEW))
+    expired = _sign(_claims(exp=datetime.now(UTC) - timedelta(minutes=1)))
+    codes = []
+    for token in (expired, _sign(_claims(sub="01")), "not-a-jwt"):
+        with pytest.raises(TokenRejected) as refused:
+            service.verify(token)
+        codes.append(refused.value.code)
+    assert codes == ["TOKEN_EXPIRED", "TOKEN_INVALID", "TOKEN_INVALID"]
