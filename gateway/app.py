@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -98,8 +99,13 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
 
     def encode_json(self, data: object) -> str:
         """orjson, not json.dumps: the same JSON for a fraction of the time (bench/RESULTS.md).
-        A str, not bytes, so that WebSocket messages stay text frames."""
-        return orjson.dumps(data).decode()
+        A str, not bytes, so that WebSocket messages stay text frames. orjson refuses lone
+        surrogates, which an error message may quote from a variable: the standard library
+        writes those as `\\ud800` escapes."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            return json.dumps(data)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)

@@ -11,6 +11,7 @@ own, and numbers too long for a float refused rather than parsed digit by digit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,10 +66,36 @@ def decode_json(raw: str | bytes, what: str) -> Any:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise RequestRefused(f"{what} is not valid JSON in UTF-8: {error.msg}.") from error
+        if "surrogate" not in error.msg:
+            raise RequestRefused(f"{what} is not valid JSON in UTF-8: {error.msg}.") from error
+        value = _with_lone_surrogates(raw, what)
     if _depth_over(value, MAX_JSON_DEPTH):
         raise RequestRefused(f"{what} nests deeper than {MAX_JSON_DEPTH} levels.")
     return value
+
+
+def _with_lone_surrogates(raw: str | bytes, what: str) -> Any:
+    """A lone surrogate escape (`"\\ud800"`) is valid JSON that orjson refuses. In a value it
+    is the domain's to refuse with INVALID_INPUT (models/inputs.py), like any other bad text;
+    in a name it is a malformed request. The standard library reads such a body instead,
+    refusing what orjson would (bad UTF-8, huge numbers, deep nesting) as a 400 too."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text, object_pairs_hook=_object_without_odd_names)
+    except RequestRefused:
+        raise
+    except (ValueError, RecursionError) as error:
+        raise RequestRefused(f"{what} is not valid JSON in UTF-8.") from error
+
+
+def _object_without_odd_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if any(has_lone_surrogate(name) for name, _ in pairs):
+        raise RequestRefused("A name in the request holds a lone surrogate, which is no text.")
+    return dict(pairs)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def _depth_over(value: Any, limit: int) -> bool:
@@ -100,6 +127,9 @@ def _optional(data: Mapping[str, Any], key: str, kind: type, described: str) -> 
 
 
 def raw_request(data: Mapping[str, Any], files: dict[str, UploadFile] | None = None) -> RawRequest:
+    for key in ("query", "operationName", "documentId"):
+        if isinstance(data.get(key), str) and has_lone_surrogate(data[key]):
+            raise RequestRefused(f"`{key}` holds a lone surrogate, which is no text.")
     return RawRequest(
         query=_optional(data, "query", str, "a string"),
         operation_name=_optional(data, "operationName", str, "a string"),

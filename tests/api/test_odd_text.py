@@ -97,3 +97,42 @@ def test_the_log_formatter_never_loses_a_record() -> None:
     assert entries[0]["message"] == "name Mallory\ufffd"
     assert entries[2]["message"] == "'%d apples' % ('not a number',)"
     assert "ValueError: bad \ufffd value" in entries[5]["error"]
+
+
+async def _post_status(client: GraphQLClient, body: str) -> tuple[int, dict[str, object]]:
+    async with client.http() as http:
+        response = await http.post(
+            "/graphql", content=body.encode(), headers={"content-type": "application/json"}
+        )
+    result: dict[str, object] = response.json()
+    return response.status_code, result
+
+
+async def test_a_lone_surrogate_in_a_name_is_a_malformed_request(client: GraphQLClient) -> None:
+    await factories.community()
+    values = {"phone": "13912345678", "password": "a-long-password", "displayName": "Lin"}
+    good = json.dumps({"query": REGISTER, "variables": {"input": values}, "operationName": None})
+    for bad in (
+        good.replace('"displayName"', '"display\\ud800Name"'),  # an input field's name
+        good.replace('"operationName": null', '"operationName": "R\\udfff"'),
+        good.replace("RegisterInput!", "RegisterInput!\\ud800"),  # inside the document
+    ):
+        status, result = await _post_status(client, bad)
+        assert status == 400
+        errors = result["errors"]
+        assert isinstance(errors, list)
+        assert [error["extensions"]["code"] for error in errors] == ["BAD_REQUEST"]
+    assert await User.all().count() == 0
+
+
+async def test_a_lone_surrogate_quoted_back_in_an_error_is_still_json(
+    client: GraphQLClient,
+) -> None:
+    text = json.dumps({"query": "query($n: Int) { offers(first: $n) { edges { cursor } } }"})
+    body = text[:-1] + ', "variables": {"n": "MARK\\ud800"}}'
+    status, result = await _post_status(client, body)
+    assert status == 200
+    errors = result["errors"]
+    assert isinstance(errors, list) and len(errors) == 1
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "MARK" in errors[0]["message"]
