@@ -121,6 +121,8 @@ def serve(
     """Serve the gateway with uvicorn; migrates the embedded database first."""
     import uvicorn
 
+    from gateway.http_guard import GuardedHttpToolsProtocol
+
     settings = Settings.from_env()
     if not settings.uses_postgres or with_demo:
         asyncio.run(apply_migrations(settings.database_url))
@@ -136,6 +138,7 @@ def serve(
         timeout_graceful_shutdown=20,
         proxy_headers=False,
         log_config=None,
+        http=GuardedHttpToolsProtocol,  # header size, count and time limits of its own
     )
 
 
