@@ -99,6 +99,10 @@ class Answer:
         return orjson.loads(self.body)
 
 
+def _bytes(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
 class ConnectionClosed(Exception):
     """The server closed the connection (or said it would) instead of keeping it alive."""
 
@@ -113,21 +117,29 @@ class Connection:
     def close(self) -> None:
         self.sock.close()
 
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def request(
         self,
         method: str,
         target: str,
         body: bytes = b"",
-        headers: Sequence[tuple[str, str]] | Mapping[str, str] = (),
+        headers: Sequence[tuple[str, str | bytes]] | Mapping[str, str] = (),
     ) -> Answer:
         if self.h11.our_state is h11.MUST_CLOSE or self.h11.their_state is h11.MUST_CLOSE:
             raise ConnectionClosed("the server asked to close this connection")
         if self.h11.our_state is h11.DONE:
             self.h11.start_next_cycle()
-        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-        pairs = [("host", "127.0.0.1"), *pairs]
+        given: list[tuple[str, str | bytes]] = (
+            list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        )
+        pairs = [(b"host", b"127.0.0.1"), *((n.encode(), _bytes(v)) for n, v in given)]
         if body or method == "POST":
-            pairs.append(("content-length", str(len(body))))
+            pairs.append((b"content-length", str(len(body)).encode()))
         self._send(h11.Request(method=method, target=target, headers=pairs))
         if body:
             self._send(h11.Data(data=body))
@@ -169,7 +181,7 @@ class Connection:
         events: list[list[Any]] = []
         for method, target, body, headers in requests:
             pairs = [("host", "127.0.0.1"), *headers.items(), ("content-length", str(len(body)))]
-            request = [h11.Request(method=method, target=target, headers=pairs)]
+            request: list[Any] = [h11.Request(method=method, target=target, headers=pairs)]
             request += [h11.Data(data=body)] if body else []
             events.append([*request, h11.EndOfMessage()])
             writer = h11.Connection(h11.CLIENT)  # serialises only; self.h11 tracks the state
@@ -241,6 +253,7 @@ def error_codes(answer: Answer) -> list[str]:
 
 def assert_alive(conn: Connection) -> None:
     """The same socket answers the next request, and /healthz answers."""
-    assert conn.still_open(), "the server closed the keep-alive connection"
+    fresh = conn.h11.our_state is h11.IDLE
+    assert fresh or conn.still_open(), "the server closed the keep-alive connection"
     answer = conn.request("GET", "/healthz")
     assert (answer.status, answer.json()) == (200, {"status": "ok"})
