@@ -101,7 +101,6 @@ def test_nesting_65_000_deep_is_refused_as_too_large_and_the_connection_lives(
 
 BAD_QUERY_STRINGS = {
     "variables not JSON": {"query": ME, "variables": "\x00\xff"},
-    "variables a lone surrogate": {"query": ME, "variables": '{"a":"\\ud800"}'},
     "variables a surrogate key": {"query": ME, "variables": '{"\\udfff":1}'},
     "variables a list": {"query": ME, "variables": "[1]"},
     "variables 5,000 digits": {"query": "query($n: Int) { me { id } }", "variables": "9" * 5000},
