@@ -122,6 +122,7 @@ def serve(
     import uvicorn
 
     from gateway.websockets import MAX_FRAME_BYTES
+    from gateway.http_guard import GuardedHttpToolsProtocol
 
     settings = Settings.from_env()
     if not settings.uses_postgres or with_demo:
@@ -139,6 +140,7 @@ def serve(
         proxy_headers=False,
         log_config=None,
         ws_max_size=MAX_FRAME_BYTES,  # frames bounded like JSON bodies
+        http=GuardedHttpToolsProtocol,  # header size, count and time limits of its own
     )
 
 

@@ -77,6 +77,10 @@ class EdgeGraphQL(GraphQL[Context, RootValue]):
             )
         await response(scope, receive, send)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """Without GraphiQL (production), a GET without a query is a request missing it."""
+        return self.graphql_ide is not None and super().should_render_graphql_ide(request)
+
     async def parse_http_body(self, request_adapter: AsyncHTTPRequestAdapter) -> Any:
         assert isinstance(request_adapter, EdgeRequestAdapter)
         raw = await read_request(request_adapter.request, self.multipart_uploads_enabled)

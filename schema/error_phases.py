@@ -30,6 +30,15 @@ def _tag(errors: Sequence[GraphQLError] | None, code: TopLevelCode) -> None:
 
 
 class PhaseErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except GraphQLError as error:
+            # ParserCache parses while entering its hook, so a syntax error skips every
+            # on_parse exit and leaves through the operation as an exception.
+            _tag([error], TopLevelCode.GRAPHQL_PARSE_FAILED)
+            raise
+
     def on_parse(self) -> Iterator[None]:
         yield
         _tag(self.execution_context.pre_execution_errors, TopLevelCode.GRAPHQL_PARSE_FAILED)
