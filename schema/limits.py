@@ -49,8 +49,8 @@ LIST_SIZES: Mapping[str, int] = {
     "Query.microGrids": 100,
     "Community.courtyards": 30,
     "Courtyard.microGrids": 20,
-    "Query.merchants": 100,
-    "User.merchants": 10,
+    "MicroGrid.gridMembers": 5,  # "one grid, one person": 140 grid members for 68 grids
+    "User.assignedGrids": 3,
     "Report.timeline": 20,
 }
 
