@@ -36,8 +36,8 @@ def _env_float(name: str, default: float) -> float:
         raise SettingsError(f"GRIDPOINTS_{name} must be a number, got {raw!r}") from exc
 
 
-def _origins(raw: str) -> tuple[str, ...]:
-    return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     otel_enabled: bool = False
     log_level: str = "INFO"
-    cors_origins: tuple[str, ...] = tuple(DEVELOPMENT_CORS_ORIGINS.split(","))
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
     refresh_grace_seconds: float = 30.0
 
     @property
@@ -98,7 +98,9 @@ class Settings:
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
             otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
-            cors_origins=_origins(_env("CORS_ORIGINS", DEVELOPMENT_CORS_ORIGINS)),
+            cors_origins=_csv(
+                _env("CORS_ORIGINS", "" if env == "production" else DEVELOPMENT_CORS_ORIGINS)
+            ),
             refresh_grace_seconds=_env_float("REFRESH_GRACE_SECONDS", 30.0),
         )
         settings.check()

@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from gateway.websockets import MAX_FRAME_BYTES, message_problem
+from tests.dbsetup import TEST_REDIS_URL
 from tests.process import servers
 
 PROTOCOL = "graphql-transport-ws"
@@ -36,12 +37,15 @@ def _gridpoints() -> str:
 
 
 @pytest.fixture(scope="module")
-def ws_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """`gridpoints serve` on the embedded default (its own SQLite file), on a free port."""
+def ws_gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """`gridpoints serve` on the run's database (and Redis, when the run has one)."""
     home = tmp_path_factory.mktemp("ws-gateway")
     port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
+    env["GRIDPOINTS_DATABASE_URL"] = database_url
     env["GRIDPOINTS_CORS_ORIGINS"] = ALLOWED_ORIGIN
+    if TEST_REDIS_URL:
+        env["GRIDPOINTS_REDIS_URL"] = TEST_REDIS_URL
     process = servers.start(
         [_gridpoints(), "serve", "--port", str(port)], env, cwd=home, log=home / "serve.log"
     )
