@@ -29,9 +29,18 @@ LOGIN_PER_PHONE = Limit("login-phone", 10, 300, sensitive=True)
 LOGIN_PER_ADDRESS = Limit("login-address", 50, 300, sensitive=True)
 VOUCHER_USE = Limit("voucher-use", 60, 60, sensitive=True)
 MUTATIONS_PER_USER = Limit("mutations", 120, 60)
+MUTATIONS_PER_ADDRESS = Limit("mutations-address", 60, 60)  # anonymous callers
+REGISTER_PER_ADDRESS = Limit("register-address", 10, 3600, sensitive=True)
 LIMITS = {
     limit.name: limit
-    for limit in (LOGIN_PER_PHONE, LOGIN_PER_ADDRESS, VOUCHER_USE, MUTATIONS_PER_USER)
+    for limit in (
+        LOGIN_PER_PHONE,
+        LOGIN_PER_ADDRESS,
+        VOUCHER_USE,
+        MUTATIONS_PER_USER,
+        MUTATIONS_PER_ADDRESS,
+        REGISTER_PER_ADDRESS,
+    )
 }
 # When Redis is unreachable a process sees only its own traffic: sensitive limits keep
 # this share of their budget, so N replicas together stay near the real limit.
@@ -45,11 +54,11 @@ class LocalWindows:
         self._clock = clock
         self._counts: dict[tuple[str, int], int] = {}
 
-    def hit(self, key: str, per_window: int, window_seconds: int) -> bool:
+    def hit(self, key: str, per_window: int, window_seconds: int, cost: int = 1) -> bool:
         window = int(self._clock() // window_seconds)
         if len(self._counts) > 100_000:
             self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
-        count = self._counts.get((key, window), 0) + 1
+        count = self._counts.get((key, window), 0) + cost
         self._counts[(key, window)] = count
         return count <= per_window
 
@@ -88,19 +97,19 @@ class RateLimiter:
     def _budget(self, limit: Limit) -> int:
         return max(1, int(limit.per_window * self.scale))
 
-    async def allow(self, limit: Limit, key: str) -> bool:
-        """Count one attempt; False when the key has used up its window."""
+    async def allow(self, limit: Limit, key: str, cost: int = 1) -> bool:
+        """Count `cost` attempts at once; False when they do not all fit in the window."""
         budget = self._budget(limit)
-        allowed = await self._count(limit, key, budget)
+        allowed = await self._count(limit, key, budget, cost)
         if not allowed:
             self.hits_refused += 1
         return allowed
 
-    async def _count(self, limit: Limit, key: str, budget: int) -> bool:
+    async def _count(self, limit: Limit, key: str, budget: int, cost: int) -> bool:
         full_key = f"{limit.name}:{key}"
         if self.redis is not None and not self.breaker.is_open:
             try:
-                count = await self._redis_count(full_key, limit.window_seconds)
+                count = await self._redis_count(full_key, limit.window_seconds, cost)
                 self.breaker.succeeded()
                 return count <= budget
             except Exception:
@@ -108,14 +117,14 @@ class RateLimiter:
                 self.breaker.failed()
         if self.redis is not None and limit.sensitive:
             budget = max(1, int(budget * FAIL_CLOSED_SHARE))
-        return self.local.hit(full_key, budget, limit.window_seconds)
+        return self.local.hit(full_key, budget, limit.window_seconds, cost)
 
-    async def _redis_count(self, key: str, window_seconds: int) -> int:
+    async def _redis_count(self, key: str, window_seconds: int, cost: int) -> int:
         assert self.redis is not None
         window = int(time.time() // window_seconds)
         redis_key = f"gridpoints:rl:{key}:{window}"
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(redis_key)
+            pipe.incrby(redis_key, cost)
             pipe.expire(redis_key, window_seconds + 1)
             count, _ = await pipe.execute()
         return int(count)

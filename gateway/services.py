@@ -39,8 +39,8 @@ class Services:
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.redis, self.settings.rate_limit_scale)
 
-    async def allow(self, kind: str, key: str) -> bool:
-        return await self.limiter.allow(LIMITS[kind], key)
+    async def allow(self, kind: str, key: str, cost: int = 1) -> bool:
+        return await self.limiter.allow(LIMITS[kind], key, cost)
 
     @classmethod
     def create(cls, settings: Settings) -> Services:

@@ -69,7 +69,7 @@ class Settings:
     otel_enabled: bool = False
     log_level: str = "INFO"
     # The HTTP edge (gateway/edge_*.py, gateway/bodies.py, gateway/persisted.py)
-    cors_origins: tuple[str, ...] = tuple(DEVELOPMENT_CORS_ORIGINS.split(","))
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
     public_url: str | None = None
     trusted_documents: Path | None = None
     metrics_token: str | None = None

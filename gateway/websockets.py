@@ -5,8 +5,9 @@
   `Authorization` header, else anonymous. A bad or expired token closes the socket with 4401;
   nothing sent later changes who the socket speaks for.
 - Every operation gets a fresh RequestScope: the viewer and their roles are read again and the
-  dataloaders are new. An operation of a user who is gone or has lost a role they held at
-  `connection_init` closes the socket with 4403.
+  dataloaders are new. An operation (or a subscription's event, which reads them again too)
+  of a user who is gone or has lost a role they held at `connection_init` closes the socket
+  with 4403.
 - The socket is closed with 4401 when its access token expires.
 - Mutations are refused (METHOD_NOT_ALLOWED): they go by POST, under every HTTP rule.
 - Frames are bounded like JSON bodies (64 KB; `gridpoints serve` also tells uvicorn); a frame
@@ -259,6 +260,11 @@ class GatewayTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                         await operation.send_initial_errors(
                             [GraphQLError("Incremental delivery is not offered here.")]
                         )
+                        return
+                    if not first and not await self._still_authorized(context):
+                        # a subscription's event: its viewer was just read again
+                        self.operations.pop(operation.id, None)
+                        await self._close(FORBIDDEN, "Forbidden")
                         return
                     await operation.send_next(result)
                     first = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community import grid, identity, people, sessions
+from community import directory, grid, identity, people, sessions
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
@@ -42,7 +42,8 @@ async def register(
 
 
 async def login(scope: RequestScope, *, phone: str, password: str) -> Session:
-    await scope.limit("login-address", scope.client_address)
+    # the address's budget is charged for every login of the request before any runs
+    # (schema/budgets.py); the phone's is charged here, once the phone is known
     await scope.limit("login-phone", identity.normalise_phone(phone))
     user = await identity.authenticate(phone=phone, password=password)
     return await _session_for(scope, user)
@@ -75,13 +76,31 @@ async def private_phone(scope: RequestScope, user: User) -> str | None:
     return None
 
 
+async def visible_people(scope: RequestScope, users: Sequence[User | None]) -> list[User]:
+    """The users the viewer may look up (community/directory.py), in their order."""
+    viewer = await scope.viewer()
+    if viewer is None:
+        return []
+    loaders = scope.loaders
+    present = [user for user in users if user is not None]
+    viewer_grids = await loaders.assigned_grid_ids.load(viewer.user_id)
+    person_grids = await loaders.assigned_grid_ids.load_many([user.id for user in present])
+    return [
+        user
+        for user, grids in zip(present, person_grids, strict=True)
+        if directory.may_see_person(
+            viewer=viewer, viewer_grid_ids=viewer_grids, person=user, person_grid_ids=grids
+        )
+    ]
+
+
 async def grid_members(scope: RequestScope, grid_id: int) -> list[User]:
-    """Who looks after a grid, leader first; nobody for anonymous callers: the grid tree is
-    public, the people in it are not."""
+    """Who looks after a grid, leader first, as far as the viewer may look them up: the grid
+    tree is public, the people in it are not."""
     if await scope.viewer() is None:
         return []
     user_ids = await scope.loaders.grid_member_ids.load(grid_id)
-    return [user for user in await scope.loaders.user.load_many(user_ids) if user]
+    return await visible_people(scope, await scope.loaders.user.load_many(user_ids))
 
 
 async def community(scope: RequestScope) -> Community | None:
@@ -130,9 +149,9 @@ async def set_home_grid(scope: RequestScope, *, user_id: str, micro_grid_id: str
 
 @fetches("User")
 async def _user(scope: RequestScope, pk: int) -> User | None:
-    actor = await scope.require_viewer()
-    row = await scope.loaders.user.load(pk)
-    return row if row and row.community_id == actor.community_id else None
+    await scope.require_viewer()
+    visible = await visible_people(scope, [await scope.loaders.user.load(pk)])
+    return visible[0] if visible else None
 
 
 @fetches("Community")

@@ -23,11 +23,11 @@ def _no_tokens(user_id: int) -> str:
     raise RuntimeError("This scope cannot issue tokens.")
 
 
-async def _no_limits(kind: str, key: str) -> bool:
+async def _no_limits(kind: str, key: str, cost: int = 1) -> bool:
     return True
 
 
-Limiter = Callable[[str, str], Awaitable[bool]]
+Limiter = Callable[[str, str, int], Awaitable[bool]]
 
 
 @dataclass(slots=True)
@@ -62,9 +62,9 @@ class RequestScope:
             raise NotAuthenticated()
         return actor
 
-    async def limit(self, kind: str, key: str) -> None:
-        """Count one attempt of this kind for this key; RateLimited when over the limit."""
-        if not await self.allow(kind, key):
+    async def limit(self, kind: str, key: str, cost: int = 1) -> None:
+        """Count `cost` attempts of this kind for this key; RateLimited when over the limit."""
+        if not await self.allow(kind, key, cost):
             raise RateLimited()
 
     def become(self, user_id: int) -> None:

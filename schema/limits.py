@@ -49,8 +49,8 @@ LIST_SIZES: Mapping[str, int] = {
     "Query.microGrids": 100,
     "Community.courtyards": 30,
     "Courtyard.microGrids": 20,
-    "Query.merchants": 100,
-    "User.merchants": 10,
+    "MicroGrid.gridMembers": 5,  # "one grid, one person": 140 grid members for 68 grids
+    "User.assignedGrids": 3,
     "Report.timeline": 20,
 }
 
@@ -207,7 +207,7 @@ def _is_list(output: GraphQLOutputType) -> bool:
     return isinstance(inner, GraphQLList)
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
         return operations[0] if len(operations) == 1 else None
@@ -227,7 +227,7 @@ def measure_operation(
 ) -> Measure:
     """The operation's depth, aliases and cost (each capped just above its budget), with an
     error for every limit it exceeds."""
-    operation = _operation(document, operation_name)
+    operation = operation_of(document, operation_name)
     if operation is None:
         return Measure()
     fragments = {

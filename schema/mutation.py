@@ -23,13 +23,12 @@ async def mutate(
     """Run `action`; build `payload` from its result with `fields`, or with the error.
 
     Not-logged-in and forbidden propagate as GraphQL errors; changes the domain recorded
-    are published only once the action has succeeded.
+    are published only once the action has succeeded. The caller's mutation budget was
+    charged for every field of the request before the first ran (schema/budgets.py).
     """
     scope = info.context.scope
     with outbox.collecting() as changes:
         try:
-            if scope.viewer_id is not None:
-                await scope.limit("mutations", str(scope.viewer_id))
             result = await action()
         except UserFacingError as error:
             return payload(errors=[UserError.of(error)], **dict.fromkeys(fields))

@@ -22,6 +22,7 @@ from models.market import Merchant, Offer, Voucher
 from models.people import User
 from resolvers import node as nodes
 from schema.base import Node
+from schema.budgets import MutationBudget
 from schema.civic import EventSignupType, EventType, NoticeType, ReportType, SuggestionType
 from schema.civic_ops import CivicMutation, CivicQuery
 from schema.context import Info
@@ -84,6 +85,7 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
         ProductionOperationLimits if production else OperationLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         CodedParserCache,
+        MutationBudget,
         DomainErrorCodes,
         MaskUnexpectedErrors,
     ]

@@ -216,8 +216,10 @@ async def test_admin_moves_a_resident_to_another_grid(client: GraphQLClient) -> 
 
 async def test_phone_is_private_to_the_user_and_admins(client: GraphQLClient) -> None:
     admin = await factories.user(Role.COMMUNITY_ADMIN)
-    neighbour = await factories.user(name="Neighbour")
-    resident = await factories.user(phone="13811112222")
+    grid = await factories.grid()
+    # the resident's grid worker may look the resident up (community/directory.py)
+    neighbour = await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid,))
+    resident = await factories.user(phone="13811112222", home_grid=grid)
     query = "query($id: ID!) { node(id: $id) { ... on User { displayName phone } } }"
     variables = {"id": global_id("User", resident.user_id)}
     as_admin = await client.execute(query, variables, as_=admin)

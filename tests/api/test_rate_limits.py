@@ -34,7 +34,11 @@ async def _login_code(client: GraphQLClient, phone: str, address: str) -> str:
     response = await client.post(
         {"query": LOGIN, "variables": {"phone": phone}}, headers={"x-forwarded-for": address}
     )
-    code: str = response.json()["data"]["login"]["errors"][0]["code"]
+    body = response.json()
+    if body.get("data") is None:  # refused before any field ran (schema/budgets.py)
+        top: str = body["errors"][0]["extensions"]["code"]
+        return top
+    code: str = body["data"]["login"]["errors"][0]["code"]
     return code
 
 

@@ -19,9 +19,10 @@ from gateway.tokens import ALGORITHM, key_id
 from gateway.websockets import MAX_FRAME_BYTES
 from models.enums import Role
 from models.people import User, UserRole
+from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
-from tests.api.test_subscriptions import WAIT, GraphQLWebSocket
+from tests.api.test_subscriptions import WAIT, GraphQLWebSocket, listening
 
 ME = "{ me { displayName roles } }"
 
@@ -229,3 +230,30 @@ async def test_frames_over_the_body_limit_close_with_1009(client: GraphQLClient)
         query = "{ me { id } }" + " " * MAX_FRAME_BYTES
         await ws.subscribe("big", query)
         assert await ws.closed() == (1009, f"Messages are limited to {MAX_FRAME_BYTES} bytes.")
+
+
+async def test_a_subscriber_who_loses_a_role_is_closed_at_the_next_event(
+    client: GraphQLClient,
+) -> None:
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
+    member = await factories.user(Role.GRID_MEMBER, name="Member")
+    adjust = (
+        "mutation($u: ID!, $k: String!) { adjustPoints(input: {userId: $u, amount: 5,"
+        ' memo: "Thanks", idempotencyKey: $k}) { errors { code } } }'
+    )
+    variables = {"u": global_id("User", member.user_id)}
+    try:
+        async with Socket(client.app) as ws:
+            await ws.init(client.token_for(member))
+            await ws.subscribe("points", "subscription { pointsChanged { amount } }")
+            await listening(client.services, f"points:{member.user_id}")
+            first = await client.execute(adjust, {**variables, "k": "a"}, as_=admin)
+            assert first == {"data": {"adjustPoints": {"errors": []}}}
+            heard = await ws.receive()
+            assert heard["payload"] == {"data": {"pointsChanged": {"amount": 5}}}
+            await UserRole.filter(user_id=member.user_id, role=Role.GRID_MEMBER).delete()
+            second = await client.execute(adjust, {**variables, "k": "b"}, as_=admin)
+            assert second == {"data": {"adjustPoints": {"errors": []}}}
+            assert await ws.closed() == (4403, "Forbidden")
+    finally:
+        await client.services.close()
