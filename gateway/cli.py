@@ -121,8 +121,8 @@ def serve(
     """Serve the gateway with uvicorn; migrates the embedded database first."""
     import uvicorn
 
-    from gateway.websockets import MAX_FRAME_BYTES
     from gateway.http_guard import GuardedHttpToolsProtocol
+    from gateway.websockets import MAX_FRAME_BYTES
 
     settings = Settings.from_env()
     if not settings.uses_postgres or with_demo:
