@@ -21,7 +21,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.typevars import RootValue
 from strawberry.types.execution import ExecutionResult
 
-from gateway import jobs
+from gateway import graphiql, jobs
 from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
 from gateway.metrics import OperationMetrics, metrics_endpoint
@@ -84,6 +84,9 @@ class GridPointsGraphQL(GraphQL[Context, RootValue]):
         """orjson, not json.dumps: the same JSON for a fraction of the time (bench/RESULTS.md).
         A str, not bytes, so that WebSocket messages stay text frames."""
         return orjson.dumps(data).decode()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page_response()
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)
@@ -180,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(services)),
             Mount(MEDIA_URL.rstrip("/"), StaticFiles(directory=settings.media_dir)),
+            *(graphiql.routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,
     )
