@@ -32,6 +32,7 @@ from schema.context import Info
 from schema.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
 from schema.errors import UserError
 from schema.mutation import mutate
+from schema.refusals import FailsAlone, empty_connection
 
 
 @strawberry.type
@@ -63,7 +64,8 @@ def _after(after: str | None) -> int | None:
 @strawberry.type
 class CivicQuery:
     @strawberry.field(
-        description="Reports the viewer may see: their own, their grids', or all for admins."
+        description="Reports the viewer may see: their own, their grids', or all for admins.",
+        extensions=[FailsAlone(empty_connection)],
     )
     async def reports(
         self,
@@ -77,14 +79,14 @@ class CivicQuery:
         )
         return Connection.of(page, ReportType.of, after=_after(after))
 
-    @strawberry.field
+    @strawberry.field(extensions=[FailsAlone(empty_connection)])
     async def events(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[EventType]:
         page = await resolve.list_events(info.context.scope, first=first, after=after)
         return Connection.of(page, EventType.of, after=_after(after))
 
-    @strawberry.field
+    @strawberry.field(extensions=[FailsAlone(empty_connection)])
     async def suggestions(
         self,
         info: Info,
@@ -97,7 +99,7 @@ class CivicQuery:
         )
         return Connection.of(page, SuggestionType.of, after=_after(after))
 
-    @strawberry.field
+    @strawberry.field(extensions=[FailsAlone(empty_connection)])
     async def notices(
         self,
         info: Info,
@@ -108,7 +110,10 @@ class CivicQuery:
         page = await resolve.list_notices(info.context.scope, kind=kind, first=first, after=after)
         return Connection.of(page, NoticeType.of, after=_after(after))
 
-    @strawberry.field(description="Hours within which a report of each category must be verified.")
+    @strawberry.field(
+        description="Hours within which a report of each category must be verified.",
+        extensions=[FailsAlone()],
+    )
     async def service_levels(self, info: Info) -> list[ServiceLevel]:
         return _levels(await resolve.service_level_hours(info.context.scope))
 

@@ -32,6 +32,7 @@ from schema.market import (
     VoucherType,
 )
 from schema.mutation import mutate
+from schema.refusals import FailsAlone
 
 
 @strawberry.type
@@ -49,7 +50,7 @@ class MarketQuery:
         )
         return Connection.of(page, OfferType.of, after=decode_cursor(after))
 
-    @strawberry.field
+    @strawberry.field(extensions=[FailsAlone()])
     async def merchants(self, info: Info) -> list[MerchantType]:
         return [MerchantType.of(row) for row in await resolve.list_merchants(info.context.scope)]
 
@@ -72,7 +73,7 @@ class MarketQuery:
             )
         )
 
-    @strawberry.field
+    @strawberry.field(extensions=[FailsAlone()])
     async def earning_rules(self, info: Info) -> list[EarningRuleType]:
         return [
             EarningRuleType.of(rule) for rule in await resolve.earning_rules(info.context.scope)

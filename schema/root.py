@@ -32,6 +32,7 @@ from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
+from schema.refusals import ReportRefusals
 from schema.subscriptions import Subscription
 
 CACHED_DOCUMENTS = 1000
@@ -61,6 +62,14 @@ class NodeQuery:
         row = await nodes.node(info.context.scope, id)
         return NODE_TYPES[type(row)](row) if row is not None else None
 
+    @strawberry.field(
+        description="The objects with these ids, in order; null for each the viewer may not "
+        "see. At most 100 ids."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        rows = await nodes.nodes(info.context.scope, ids)
+        return [NODE_TYPES[type(row)](row) if row is not None else None for row in rows]
+
 
 Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
 Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
@@ -78,6 +87,7 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
         ProductionOperationLimits if production else OperationLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         DomainErrorCodes,
+        ReportRefusals,
         MaskUnexpectedErrors,
     ]
     if production:

@@ -98,7 +98,7 @@ async def test_graphiql_loads_and_shows_the_docs_offline(
     await explorer.locator(".graphiql-doc-explorer-field-name", has_text="offers").first.wait_for()
 
     fields = await explorer.locator(".graphiql-doc-explorer-field-name").all_inner_texts()
-    assert {"node", "me", "offers", "merchants"} <= set(fields)
+    assert {"node", "nodes", "me", "offers", "merchants"} <= set(fields)
     assert "The logged-in user, or null." in await explorer.inner_text()
     assert outside == []
     assert page_errors == []
