@@ -30,6 +30,7 @@ from schema.extensions import DomainErrorCodes, OperationLimits, ProductionOpera
 from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
 from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
+from schema.optional_args import drop_null_defaults
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
 from schema.refusals import ReportRefusals
@@ -93,6 +94,8 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
     if production:
         extensions.append(DisableIntrospection)
     extensions.extend(extra)
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
     )
+    drop_null_defaults(schema._schema)
+    return schema
