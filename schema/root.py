@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.extensions import (
@@ -58,8 +58,14 @@ NODE_TYPES: dict[type[Model], Callable[[Any], Node]] = {
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description="The object with this id, if the viewer may see it through any other field."
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
         row = await nodes.node(info.context.scope, id)
         return NODE_TYPES[type(row)](row) if row is not None else None
 
@@ -67,13 +73,21 @@ class NodeQuery:
         description="The objects with these ids, in order; null for each the viewer may not "
         "see. At most 100 ids."
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
+    ) -> list[Node | None]:
         rows = await nodes.nodes(info.context.scope, ids)
         return [NODE_TYPES[type(row)](row) if row is not None else None for row in rows]
 
 
 Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
 Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
+Query.__strawberry_definition__.description = "What can be read."  # type: ignore[attr-defined]
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "What can be changed: by POST only; each returns a payload with `errors`."
+)
 
 
 @cache
