@@ -1,6 +1,6 @@
-// graphql-codegen's client-preset over the gateway's committed SDL. `npm run codegen` rewrites
-// src/gql/ and persisted-documents.json (the GRIDPOINTS_TRUSTED_DOCUMENTS manifest);
-// `npm run check-generated` fails when they are out of date.
+// graphql-codegen's client-preset over the gateway's committed SDL. `npm run codegen` (and
+// `npm test`) rewrites src/gql/ and persisted-documents.json (the GRIDPOINTS_TRUSTED_DOCUMENTS
+// manifest); `npm run check-generated` fails when the committed copy is out of date.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
