@@ -21,7 +21,7 @@ from strawberry.http.typevars import RootValue
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.execution import ExecutionResult
 
-from gateway import jobs
+from gateway import graphiql, jobs
 from gateway.bearer import VIEWER_KEY, BearerTokenMiddleware
 from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
@@ -106,6 +106,9 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
             return orjson.dumps(data).decode()
         except TypeError:
             return json.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page_response()
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)
@@ -205,6 +208,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(services)),
             Mount(MEDIA_URL.rstrip("/"), MediaFiles(directory=settings.media_dir)),
+            *(graphiql.routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,
     )

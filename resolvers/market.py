@@ -17,6 +17,7 @@ from marketplace import (
     offers,
     redemption,
     settlement,
+    visibility,
     vouchers,
 )
 from marketplace.earning import Rule
@@ -32,7 +33,7 @@ from models.paging import Page
 from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import fetches
+from resolvers.node import fetches, viewing_community_id
 from resolvers.scope import RequestScope
 
 # ---------------------------------------------------------------- a user's points and vouchers
@@ -163,11 +164,11 @@ async def suspend_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant
 
 @fetches("Merchant")
 async def visible_merchant(scope: RequestScope, merchant_id: int) -> Merchant | None:
-    actor = await scope.require_viewer()
-    try:
-        return await merchants.get_merchant(actor=actor, merchant_id=merchant_id)
-    except NotFound:
-        return None
+    return await visibility.merchant_visible_to(
+        actor=await scope.viewer(),
+        merchant_id=merchant_id,
+        viewing_community_id=await viewing_community_id(scope),
+    )
 
 
 async def merchant(scope: RequestScope, merchant_id: int) -> Merchant:
@@ -291,11 +292,11 @@ async def update_offer(
 
 @fetches("Offer")
 async def visible_offer(scope: RequestScope, offer_id: int) -> Offer | None:
-    actor = await scope.require_viewer()
-    try:
-        return await offers.get_offer(actor=actor, offer_id=offer_id)
-    except NotFound:
-        return None
+    return await visibility.offer_visible_to(
+        actor=await scope.viewer(),
+        offer_id=offer_id,
+        viewing_community_id=await viewing_community_id(scope),
+    )
 
 
 def _offers_with_merchants(scope: RequestScope) -> DataLoader[int, Offer | None]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community import directory, grid, identity, people, sessions
+from community import directory, grid, identity, people, sessions, visibility
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers.ids import decode_id
-from resolvers.node import fetches
+from resolvers.node import fetches, viewing_community_id
 from resolvers.scope import RequestScope
 
 
@@ -156,22 +156,26 @@ async def _user(scope: RequestScope, pk: int) -> User | None:
 
 @fetches("Community")
 async def _community(scope: RequestScope, pk: int) -> Community | None:
-    actor = await scope.require_viewer()
-    return await scope.loaders.community.load(pk) if pk == actor.community_id else None
+    row = await scope.loaders.community.load(pk)
+    return row if row and await _may_see_tree_of(scope, row.id) else None
 
 
 @fetches("Courtyard")
 async def _courtyard(scope: RequestScope, pk: int) -> Courtyard | None:
-    actor = await scope.require_viewer()
     row = await scope.loaders.courtyard.load(pk)
-    return row if row and row.community_id == actor.community_id else None
+    return row if row and await _may_see_tree_of(scope, row.community_id) else None
 
 
 @fetches("MicroGrid")
 async def _micro_grid(scope: RequestScope, pk: int) -> MicroGrid | None:
-    actor = await scope.require_viewer()
     row = await scope.loaders.micro_grid.load(pk)
     if row is None:
         return None
     courtyard = await scope.loaders.courtyard.load(row.courtyard_id)
-    return row if courtyard and courtyard.community_id == actor.community_id else None
+    return row if courtyard and await _may_see_tree_of(scope, courtyard.community_id) else None
+
+
+async def _may_see_tree_of(scope: RequestScope, community_id: int) -> bool:
+    return visibility.may_see_grid_tree(
+        tree_community_id=community_id, viewing_community_id=await viewing_community_id(scope)
+    )

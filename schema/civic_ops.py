@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers import civic as resolve
 from resolvers.ids import decode_cursor
-from schema.base import Connection
+from schema.base import After, Connection, First
 from schema.civic import (
     CheckInInput,
     CreateEventInput,
@@ -32,24 +34,27 @@ from schema.context import Info
 from schema.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
 from schema.errors import UserError
 from schema.mutation import mutate
+from schema.refusals import FailsAlone, empty_connection
 
 
-@strawberry.type
+@strawberry.type(description="How long a category of report may take.")
 class ServiceLevel:
-    category: ReportCategory
-    hours: float
+    category: ReportCategory = strawberry.field(description="The report category.")
+    hours: float = strawberry.field(description="Hours from submission to verification.")
 
 
-@strawberry.input
+@strawberry.input(description="A category's new service level.")
 class SetServiceLevelInput:
-    category: ReportCategory
-    hours: float
+    category: ReportCategory = strawberry.field(description="The report category.")
+    hours: float = strawberry.field(description="Hours from submission to verification.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of setServiceLevel.")
 class ServiceLevelsPayload:
-    service_levels: list[ServiceLevel] | None
-    errors: list[UserError]
+    service_levels: list[ServiceLevel] | None = strawberry.field(
+        description="Every category's level after the change; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
 def _levels(hours: dict[ReportCategory, float]) -> list[ServiceLevel]:
@@ -63,60 +68,84 @@ def _after(after: str | None) -> int | None:
 @strawberry.type
 class CivicQuery:
     @strawberry.field(
-        description="Reports the viewer may see: their own, their grids', or all for admins."
+        description="Reports the viewer may see: their own, their grids', or all for admins.",
+        extensions=[FailsAlone(empty_connection)],
     )
     async def reports(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: ReportStatus | None = None,
+        first: First = None,
+        after: After = None,
+        status: Annotated[
+            ReportStatus | None, strawberry.argument(description="Only reports in this status.")
+        ] = None,
     ) -> Connection[ReportType]:
         page = await resolve.list_reports(
             info.context.scope, status=status, first=first, after=after
         )
         return Connection.of(page, ReportType.of, after=_after(after))
 
-    @strawberry.field
+    @strawberry.field(
+        extensions=[FailsAlone(empty_connection)],
+        description="Events of the viewer's community, newest first.",
+    )
     async def events(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[EventType]:
         page = await resolve.list_events(info.context.scope, first=first, after=after)
         return Connection.of(page, EventType.of, after=_after(after))
 
-    @strawberry.field
+    @strawberry.field(
+        extensions=[FailsAlone(empty_connection)],
+        description="Suggestions of the viewer's community, newest first.",
+    )
     async def suggestions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: SuggestionStatus | None = None,
+        first: First = None,
+        after: After = None,
+        status: Annotated[
+            SuggestionStatus | None,
+            strawberry.argument(description="Only suggestions in this status."),
+        ] = None,
     ) -> Connection[SuggestionType]:
         page = await resolve.list_suggestions(
             info.context.scope, status=status, first=first, after=after
         )
         return Connection.of(page, SuggestionType.of, after=_after(after))
 
-    @strawberry.field
+    @strawberry.field(
+        extensions=[FailsAlone(empty_connection)],
+        description="Notices of the viewer's community, newest first.",
+    )
     async def notices(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        kind: NoticeKind | None = None,
+        first: First = None,
+        after: After = None,
+        kind: Annotated[
+            NoticeKind | None, strawberry.argument(description="Only notices of this kind.")
+        ] = None,
     ) -> Connection[NoticeType]:
         page = await resolve.list_notices(info.context.scope, kind=kind, first=first, after=after)
         return Connection.of(page, NoticeType.of, after=_after(after))
 
-    @strawberry.field(description="Hours within which a report of each category must be verified.")
+    @strawberry.field(
+        description="Hours within which a report of each category must be verified.",
+        extensions=[FailsAlone()],
+    )
     async def service_levels(self, info: Info) -> list[ServiceLevel]:
         return _levels(await resolve.service_level_hours(info.context.scope))
 
 
 @strawberry.type
 class CivicMutation:
-    @strawberry.mutation
-    async def submit_report(self, info: Info, input: SubmitReportInput) -> ReportPayload:
+    @strawberry.mutation(description="Report a problem; photos go as multipart files.")
+    async def submit_report(
+        self,
+        info: Info,
+        input: Annotated[SubmitReportInput, strawberry.argument(description="The report.")],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -134,8 +163,12 @@ class CivicMutation:
             report=ReportType.of,
         )
 
-    @strawberry.mutation
-    async def accept_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
+    @strawberry.mutation(description="Take a submitted report on (its grid's members and worker).")
+    async def accept_report(
+        self,
+        info: Info,
+        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -144,8 +177,14 @@ class CivicMutation:
             report=ReportType.of,
         )
 
-    @strawberry.mutation
-    async def dispatch_report(self, info: Info, input: DispatchReportInput) -> ReportPayload:
+    @strawberry.mutation(description="Send an accepted report to someone to fix (its grid worker).")
+    async def dispatch_report(
+        self,
+        info: Info,
+        input: Annotated[
+            DispatchReportInput, strawberry.argument(description="The report and its assignee.")
+        ],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -156,8 +195,14 @@ class CivicMutation:
             report=ReportType.of,
         )
 
-    @strawberry.mutation
-    async def resolve_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
+    @strawberry.mutation(
+        description="Mark a dispatched report fixed (its assignee; a dispute by its grid member)."
+    )
+    async def resolve_report(
+        self,
+        info: Info,
+        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -170,7 +215,11 @@ class CivicMutation:
 
     @strawberry.mutation(description="Resolve a report with photos of the fix.")
     async def resolve_report_with_photos(
-        self, info: Info, input: ResolveReportInput
+        self,
+        info: Info,
+        input: Annotated[
+            ResolveReportInput, strawberry.argument(description="The report and photos of the fix.")
+        ],
     ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
@@ -182,8 +231,14 @@ class CivicMutation:
             report=ReportType.of,
         )
 
-    @strawberry.mutation
-    async def verify_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
+    @strawberry.mutation(
+        description="Confirm the fix on site; the reporter earns points (grid worker)."
+    )
+    async def verify_report(
+        self,
+        info: Info,
+        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -192,8 +247,17 @@ class CivicMutation:
             report=ReportType.of,
         )
 
-    @strawberry.mutation
-    async def reject_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
+    @strawberry.mutation(
+        description="Close a report as not actionable; the note gives the reason (its grid staff)."
+    )
+    async def reject_report(
+        self,
+        info: Info,
+        input: Annotated[
+            ReportActionInput,
+            strawberry.argument(description="The report, with the reason as note."),
+        ],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -202,8 +266,14 @@ class CivicMutation:
             report=ReportType.of,
         )
 
-    @strawberry.mutation
-    async def escalate_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
+    @strawberry.mutation(
+        description="Hand a report up to the admins (its grid staff; its reporter once overdue)."
+    )
+    async def escalate_report(
+        self,
+        info: Info,
+        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
+    ) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -214,7 +284,11 @@ class CivicMutation:
 
     @strawberry.mutation(description="Set a category's service level (admins only).")
     async def set_service_level(
-        self, info: Info, input: SetServiceLevelInput
+        self,
+        info: Info,
+        input: Annotated[
+            SetServiceLevelInput, strawberry.argument(description="The category and its hours.")
+        ],
     ) -> ServiceLevelsPayload:
         scope = info.context.scope
         return await mutate(
@@ -224,8 +298,12 @@ class CivicMutation:
             service_levels=_levels,
         )
 
-    @strawberry.mutation
-    async def create_event(self, info: Info, input: CreateEventInput) -> EventPayload:
+    @strawberry.mutation(description="Announce an event (grid workers, merchants and admins).")
+    async def create_event(
+        self,
+        info: Info,
+        input: Annotated[CreateEventInput, strawberry.argument(description="The event.")],
+    ) -> EventPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -243,8 +321,12 @@ class CivicMutation:
             event=EventType.of,
         )
 
-    @strawberry.mutation
-    async def sign_up_for_event(self, info: Info, event_id: strawberry.ID) -> EventSignupPayload:
+    @strawberry.mutation(description="Take a place at an event, or join its waiting list.")
+    async def sign_up_for_event(
+        self,
+        info: Info,
+        event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
+    ) -> EventSignupPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -253,8 +335,12 @@ class CivicMutation:
             signup=EventSignupType.of,
         )
 
-    @strawberry.mutation
-    async def cancel_event_signup(self, info: Info, event_id: strawberry.ID) -> EventSignupPayload:
+    @strawberry.mutation(description="Give up one's place; the first waiting gets it.")
+    async def cancel_event_signup(
+        self,
+        info: Info,
+        event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
+    ) -> EventSignupPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -263,8 +349,16 @@ class CivicMutation:
             signup=EventSignupType.of,
         )
 
-    @strawberry.mutation
-    async def check_in_attendee(self, info: Info, input: CheckInInput) -> EventSignupPayload:
+    @strawberry.mutation(
+        description="Record that someone attended; they earn the reward (organizer)."
+    )
+    async def check_in_attendee(
+        self,
+        info: Info,
+        input: Annotated[
+            CheckInInput, strawberry.argument(description="The event and the attendee.")
+        ],
+    ) -> EventSignupPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -273,9 +367,11 @@ class CivicMutation:
             signup=EventSignupType.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Suggest an idea to the community.")
     async def submit_suggestion(
-        self, info: Info, input: SubmitSuggestionInput
+        self,
+        info: Info,
+        input: Annotated[SubmitSuggestionInput, strawberry.argument(description="The suggestion.")],
     ) -> SuggestionPayload:
         scope = info.context.scope
         return await mutate(
@@ -285,9 +381,11 @@ class CivicMutation:
             suggestion=SuggestionType.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Adopt or decline a suggestion (admins).")
     async def review_suggestion(
-        self, info: Info, input: ReviewSuggestionInput
+        self,
+        info: Info,
+        input: Annotated[ReviewSuggestionInput, strawberry.argument(description="The decision.")],
     ) -> SuggestionPayload:
         scope = info.context.scope
         return await mutate(
@@ -302,8 +400,12 @@ class CivicMutation:
             suggestion=SuggestionType.of,
         )
 
-    @strawberry.mutation
-    async def publish_notice(self, info: Info, input: PublishNoticeInput) -> NoticePayload:
+    @strawberry.mutation(description="Publish a notice (grid workers and admins).")
+    async def publish_notice(
+        self,
+        info: Info,
+        input: Annotated[PublishNoticeInput, strawberry.argument(description="The notice.")],
+    ) -> NoticePayload:
         scope = info.context.scope
         return await mutate(
             info,

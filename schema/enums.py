@@ -1,5 +1,7 @@
 """The domain's enumerations, exposed to GraphQL under their own (the contract's) names."""
 
+from enum import Enum
+
 import strawberry
 
 from models.enums import (
@@ -15,19 +17,118 @@ from models.enums import (
     VoucherStatus,
 )
 
-for _enum in (
-    Role,
-    PointsReason,
-    MerchantStatus,
-    OfferStatus,
-    VoucherStatus,
-    ReportCategory,
-    ReportStatus,
-    SignupStatus,
-    SuggestionStatus,
-    NoticeKind,
-):
-    strawberry.enum(_enum)
+# enum -> (its description, each value's description); models/ cannot import strawberry
+DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
+    Role: (
+        "What a user may act as; one user may hold several.",
+        {
+            "RESIDENT": "Lives in the community; every user is one.",
+            "GRID_MEMBER": "A volunteer who looks after their micro-grids.",
+            "GRID_WORKER": "A full-time worker responsible for their micro-grids.",
+            "MOBILE_REPORTER": "Reports hazards on the move, e.g. a delivery rider.",
+            "PROPERTY_MANAGER": "Fixes what reports are dispatched to them.",
+            "MERCHANT": "Operates a merchant that takes points.",
+            "COMMUNITY_ADMIN": "Community staff: may do everything in their community.",
+        },
+    ),
+    PointsReason: (
+        "Why points moved.",
+        {
+            "REPORT_VERIFIED": "Earned: a report was verified.",
+            "EVENT_ATTENDED": "Earned: attended an event.",
+            "SUGGESTION_ADOPTED": "Earned: a suggestion was adopted.",
+            "REDEMPTION": "Spent on a voucher.",
+            "REFUND": "Back from a cancelled voucher.",
+            "EXPIRY": "Back from a voucher that expired unused.",
+            "ADJUSTMENT": "Added or taken by an admin by hand.",
+        },
+    ),
+    MerchantStatus: (
+        "Where a merchant is in its approval.",
+        {
+            "PENDING": "Registered, waiting for an admin's approval; no offers listed.",
+            "ACTIVE": "Approved: its offers can be redeemed.",
+            "SUSPENDED": "Stopped by an admin: its offers cannot be redeemed.",
+        },
+    ),
+    OfferStatus: (
+        "Whether an offer can be redeemed.",
+        {
+            "ACTIVE": "Can be redeemed (within its validity and stock).",
+            "PAUSED": "Held back for now; can be resumed.",
+            "ENDED": "Over for good.",
+        },
+    ),
+    VoucherStatus: (
+        "Where a voucher is in its life.",
+        {
+            "ISSUED": "Bought, not yet used.",
+            "USED": "Taken by the merchant.",
+            "CANCELLED": "Cancelled by its holder; the points went back.",
+            "EXPIRED": "Lapsed unused; the points went back.",
+        },
+    ),
+    ReportCategory: (
+        "What kind of problem a report is about.",
+        {
+            "SAFETY_HAZARD": "A danger to people, e.g. a loose manhole cover.",
+            "SANITATION": "Rubbish, dirt or pests.",
+            "FACILITY": "Something broken, e.g. a street light.",
+            "DISPUTE": "A quarrel between neighbours, for mediation.",
+            "NOISE": "Noise at unreasonable hours.",
+            "OTHER": "Anything else.",
+        },
+    ),
+    ReportStatus: (
+        "Where a report is in its workflow.",
+        {
+            "SUBMITTED": "Reported, waiting for its grid's staff.",
+            "ACCEPTED": "Taken on by the grid's staff.",
+            "DISPATCHED": "Sent to someone to fix.",
+            "RESOLVED": "Fixed, waiting to be verified.",
+            "VERIFIED": "Checked on site; the reporter earned points.",
+            "REJECTED": "Closed as not actionable.",
+            "ESCALATED": "Handed up to the community's admins.",
+        },
+    ),
+    SignupStatus: (
+        "Where a signup for an event stands.",
+        {
+            "CONFIRMED": "Has a place.",
+            "WAITLISTED": "Waiting for a place.",
+            "CANCELLED": "Given up.",
+            "ATTENDED": "Checked in at the event.",
+        },
+    ),
+    SuggestionStatus: (
+        "Where a suggestion stands.",
+        {
+            "SUBMITTED": "Waiting for review.",
+            "ADOPTED": "Adopted; the author earned points.",
+            "DECLINED": "Not taken up.",
+        },
+    ),
+    NoticeKind: (
+        "What a notice is about.",
+        {
+            "ANNOUNCEMENT": "General news.",
+            "POLICY": "A rule or policy.",
+            "JOB": "A job opening.",
+            "ACTIVITY": "An activity to join.",
+        },
+    ),
+}
+
+
+def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
+    """Give each value of a strawberry enum its description (every value needs one)."""
+    for value in enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = descriptions[value.name]
+
+
+for _enum, (_description, _values) in DESCRIPTIONS.items():
+    strawberry.enum(_enum, description=_description)
+    describe_values(_enum, _values)
 
 __all__ = [
     "MerchantStatus",
@@ -40,4 +141,5 @@ __all__ = [
     "SignupStatus",
     "SuggestionStatus",
     "VoucherStatus",
+    "describe_values",
 ]

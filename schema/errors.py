@@ -13,9 +13,10 @@ import strawberry
 from graphql import GraphQLError
 
 from models.errors import DomainError, UserFacingError
+from schema.enums import describe_values
 
 
-@strawberry.enum
+@strawberry.enum(description="Why a mutation failed: the code of a payload's UserError.")
 class ErrorCode(Enum):
     INVALID_INPUT = "INVALID_INPUT"
     NOT_FOUND = "NOT_FOUND"
@@ -30,11 +31,29 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
 
 
-@strawberry.type
+describe_values(
+    ErrorCode,
+    {
+        "INVALID_INPUT": "The input is not valid; `field` names it.",
+        "NOT_FOUND": "No such object, or not one the viewer may see.",
+        "ALREADY_EXISTS": "Something with that name or number exists already.",
+        "INVALID_CREDENTIALS": "Wrong phone or password, or a refresh token that is not valid.",
+        "INVALID_TRANSITION": "That step is not possible from the object's current status.",
+        "INSUFFICIENT_POINTS": "The wallet has too few points.",
+        "OUT_OF_STOCK": "No units left.",
+        "LIMIT_REACHED": "A per-user limit or daily cap is reached.",
+        "OFFER_NOT_AVAILABLE": "The offer cannot be redeemed now: paused, ended or out of dates.",
+        "VOUCHER_NOT_USABLE": "The voucher is used, cancelled, expired or not this merchant's.",
+        "RATE_LIMITED": "Too many attempts; wait and try again.",
+    },
+)
+
+
+@strawberry.type(description="A business failure of a mutation, in its payload's `errors`.")
 class UserError:
-    code: ErrorCode
-    field: str | None
-    message: str
+    code: ErrorCode = strawberry.field(description="What went wrong, for clients to branch on.")
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    message: str = strawberry.field(description="What went wrong, for people to read.")
 
     @classmethod
     def of(cls, error: UserFacingError) -> UserError:

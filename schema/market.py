@@ -13,7 +13,7 @@ from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
 from resolvers import market as resolve
 from resolvers.ids import decode_cursor, global_id
-from schema.base import Connection, Node
+from schema.base import After, Connection, First, Node
 from schema.context import Info
 from schema.enums import MerchantStatus, OfferStatus, PointsReason, VoucherStatus
 from schema.errors import UserError
@@ -22,14 +22,19 @@ if TYPE_CHECKING:
     from schema.people import UserType
 
 
-@strawberry.type(name="PointsEntry")
+@strawberry.type(
+    name="PointsEntry",
+    description="One line of a wallet's ledger: points in or out, and the balance after.",
+)
 class PointsEntryType(Node):
     row: strawberry.Private[Entry]
     amount: int = strawberry.field(description="Positive when earned, negative when spent.")
-    reason: PointsReason
-    balance_after: int
-    memo: str | None
-    created_at: datetime
+    reason: PointsReason = strawberry.field(description="Why the points moved.")
+    balance_after: int = strawberry.field(description="The wallet's balance after this entry.")
+    memo: str | None = strawberry.field(
+        description="A note, e.g. an admin's reason for an adjustment."
+    )
+    created_at: datetime = strawberry.field(description="When the points moved.")
 
     @classmethod
     def of(cls, row: Entry) -> PointsEntryType:
@@ -44,10 +49,10 @@ class PointsEntryType(Node):
         )
 
 
-@strawberry.type(name="EarningRule")
+@strawberry.type(name="EarningRule", description="How many points one kind of civic work earns.")
 class EarningRuleType:
-    reason: PointsReason
-    points: int
+    reason: PointsReason = strawberry.field(description="The kind of work.")
+    points: int = strawberry.field(description="Points earned each time.")
     daily_cap: int | None = strawberry.field(
         description="Most points one user can earn for this reason in one day; null for no cap."
     )
@@ -57,13 +62,15 @@ class EarningRuleType:
         return cls(reason=rule.reason, points=rule.points, daily_cap=rule.daily_cap)
 
 
-@strawberry.type(name="Merchant")
+@strawberry.type(name="Merchant", description="A local business that takes points for its offers.")
 class MerchantType(Node):
     row: strawberry.Private[Merchant]
-    name: str
-    category: str
-    address: str
-    status: MerchantStatus
+    name: str = strawberry.field(description="The shop's name, unique in the community.")
+    category: str = strawberry.field(description="What kind of business it is, e.g. Food.")
+    address: str = strawberry.field(description="Where to find it.")
+    status: MerchantStatus = strawberry.field(
+        description="PENDING until an admin approves it; SUSPENDED stops its offers."
+    )
 
     @classmethod
     def of(cls, row: Merchant) -> MerchantType:
@@ -76,9 +83,11 @@ class MerchantType(Node):
             status=row.status,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Its offers, newest first: all for its operators, else the redeemable."
+    )
     async def offers(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[OfferType]:
         page = await resolve.merchant_offers(
             info.context.scope, self.row.id, first=first, after=after
@@ -91,9 +100,11 @@ class MerchantType(Node):
     async def redemptions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: VoucherStatus | None = None,
+        first: First = None,
+        after: After = None,
+        status: Annotated[
+            VoucherStatus | None, strawberry.argument(description="Only vouchers in this status.")
+        ] = None,
     ) -> Connection[VoucherType] | None:
         page = await resolve.merchant_redemptions(
             info.context.scope, self.row.id, status=status, first=first, after=after
@@ -101,18 +112,26 @@ class MerchantType(Node):
         return Connection.of(page, VoucherType.of, after=decode_cursor(after))
 
 
-@strawberry.type(name="Offer")
+@strawberry.type(name="Offer", description="Something a merchant offers for points.")
 class OfferType(Node):
     row: strawberry.Private[Offer]
-    title: str
-    description: str
-    points_price: int
+    title: str = strawberry.field(description="A short name for the offer.")
+    description: str = strawberry.field(description="What the customer gets.")
+    points_price: int = strawberry.field(description="Points one voucher costs.")
     stock: int = strawberry.field(description="Every unit ever put up for redemption.")
     remaining: int = strawberry.field(description="Units left to redeem.")
-    per_user_limit: int | None
-    valid_from: datetime | None
-    valid_until: datetime | None
-    status: OfferStatus
+    per_user_limit: int | None = strawberry.field(
+        description="Most vouchers one user may hold of it; null for no limit."
+    )
+    valid_from: datetime | None = strawberry.field(
+        description="Redeemable from then on; null for at once."
+    )
+    valid_until: datetime | None = strawberry.field(
+        description="Redeemable until then; null for no end."
+    )
+    status: OfferStatus = strawberry.field(
+        description="ACTIVE offers can be redeemed; PAUSED and ENDED cannot."
+    )
 
     @classmethod
     def of(cls, row: Offer) -> OfferType:
@@ -130,19 +149,23 @@ class OfferType(Node):
             status=row.status,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who offers it.")
     async def merchant(self, info: Info) -> MerchantType:
         return MerchantType.of(await resolve.merchant(info.context.scope, self.row.merchant_id))
 
 
-@strawberry.type(name="Voucher")
+@strawberry.type(
+    name="Voucher", description="A redeemed offer: shown to the merchant to collect it."
+)
 class VoucherType(Node):
     row: strawberry.Private[Voucher]
-    points_spent: int
-    status: VoucherStatus
-    issued_at: datetime
-    expires_at: datetime | None
-    used_at: datetime | None
+    points_spent: int = strawberry.field(description="What the holder paid.")
+    status: VoucherStatus = strawberry.field(description="ISSUED until used, cancelled or expired.")
+    issued_at: datetime = strawberry.field(description="When it was redeemed.")
+    expires_at: datetime | None = strawberry.field(
+        description="When it lapses and the points go back; null for never."
+    )
+    used_at: datetime | None = strawberry.field(description="When the merchant took it.")
 
     @classmethod
     def of(cls, row: Voucher) -> VoucherType:
@@ -168,11 +191,13 @@ class VoucherType(Node):
             return None
         return resolve.qr_payload(self.row)
 
-    @strawberry.field
+    @strawberry.field(description="What it is for.")
     async def offer(self, info: Info) -> OfferType:
         return OfferType.of(await resolve.offer(info.context.scope, self.row.offer_id))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who holds it; null unless own, the merchant's or an admin's view."
+    )
     async def holder(
         self, info: Info
     ) -> Annotated[UserType, strawberry.lazy("schema.people")] | None:
@@ -182,16 +207,23 @@ class VoucherType(Node):
         return UserType.of(row) if row else None
 
 
-@strawberry.type(name="Settlement")
+@strawberry.type(
+    name="Settlement",
+    description="A merchant's vouchers and points in a period (start included, end not).",
+)
 class SettlementType:
-    period_start: datetime
-    period_end: datetime
-    issued: int
-    used: int
-    cancelled: int
-    expired: int
-    points_received: int
-    points_returned: int
+    period_start: datetime = strawberry.field(description="The start of the period (included).")
+    period_end: datetime = strawberry.field(description="The end of the period (not included).")
+    issued: int = strawberry.field(description="Vouchers issued in the period.")
+    used: int = strawberry.field(description="Vouchers used in the period.")
+    cancelled: int = strawberry.field(description="Vouchers cancelled in the period.")
+    expired: int = strawberry.field(description="Vouchers that expired in the period.")
+    points_received: int = strawberry.field(
+        description="Points the merchant received in the period."
+    )
+    points_returned: int = strawberry.field(
+        description="Points returned to holders (cancelled, expired)."
+    )
 
     @classmethod
     def of(cls, row: Settlement) -> SettlementType:
@@ -207,99 +239,125 @@ class SettlementType:
         )
 
 
-@strawberry.input
+@strawberry.input(description="The points a reason earns.")
 class SetEarningRuleInput:
-    reason: PointsReason
-    points: int
-    daily_cap: int | None = None
+    reason: PointsReason = strawberry.field(description="The kind of work.")
+    points: int = strawberry.field(description="Points earned each time.")
+    daily_cap: int | None = strawberry.field(
+        default=None, description="Most points one user may earn for it a day; null for none."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of setEarningRule.")
 class EarningRulePayload:
-    rule: EarningRuleType | None
-    errors: list[UserError]
+    rule: EarningRuleType | None = strawberry.field(description="The rule as set; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A manual correction of a user's points.")
 class AdjustPointsInput:
-    user_id: strawberry.ID
-    amount: int
-    memo: str
-    idempotency_key: str
+    user_id: strawberry.ID = strawberry.field(description="Whose wallet.")
+    amount: int = strawberry.field(description="Points to add, or take away when negative.")
+    memo: str = strawberry.field(description="Why: kept with the entry.")
+    idempotency_key: str = strawberry.field(
+        description="A client-chosen key: retrying with it never moves points twice."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of adjustPoints.")
 class PointsEntryPayload:
-    entry: PointsEntryType | None
-    errors: list[UserError]
+    entry: PointsEntryType | None = strawberry.field(
+        description="The new ledger entry; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A new merchant.")
 class RegisterMerchantInput:
-    name: str
-    category: str
-    address: str
+    name: str = strawberry.field(description="The shop's name, unique in the community.")
+    category: str = strawberry.field(description="What kind of business it is.")
+    address: str = strawberry.field(description="Where to find it.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of a merchant mutation.")
 class MerchantPayload:
-    merchant: MerchantType | None
-    errors: list[UserError]
+    merchant: MerchantType | None = strawberry.field(
+        description="The merchant as changed; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A new offer.")
 class CreateOfferInput:
-    merchant_id: strawberry.ID
-    title: str
-    description: str
-    points_price: int
-    stock: int
-    per_user_limit: int | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
+    merchant_id: strawberry.ID = strawberry.field(
+        description="Whose offer; the caller must operate it."
+    )
+    title: str = strawberry.field(description="A short name for the offer.")
+    description: str = strawberry.field(description="What the customer gets.")
+    points_price: int = strawberry.field(description="Points one voucher costs.")
+    stock: int = strawberry.field(description="How many vouchers can be redeemed.")
+    per_user_limit: int | None = strawberry.field(
+        default=None, description="Most vouchers one user may hold; null for no limit."
+    )
+    valid_from: datetime | None = strawberry.field(
+        default=None, description="Redeemable from then on; null for at once."
+    )
+    valid_until: datetime | None = strawberry.field(
+        default=None, description="Redeemable until then; null for no end."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an offer; fields left out stay as they are.")
 class UpdateOfferInput:
-    offer_id: strawberry.ID
-    title: str | None = None
-    description: str | None = None
-    points_price: int | None = None
+    offer_id: strawberry.ID = strawberry.field(description="The offer to change.")
+    title: str | None = strawberry.field(default=None, description="A new title.")
+    description: str | None = strawberry.field(default=None, description="A new description.")
+    points_price: int | None = strawberry.field(
+        default=None, description="A new price, for vouchers redeemed from now on."
+    )
     stock_delta: int | None = strawberry.field(
         default=None, description="Adds to (or, negative, takes from) the stock not yet redeemed."
     )
-    per_user_limit: int | None = None
-    valid_until: datetime | None = None
-    status: OfferStatus | None = None
+    per_user_limit: int | None = strawberry.field(default=None, description="A new per-user limit.")
+    valid_until: datetime | None = strawberry.field(
+        default=None, description="A new end of validity."
+    )
+    status: OfferStatus | None = strawberry.field(
+        default=None, description="Pause, resume or end the offer; ENDED is final."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createOffer and updateOffer.")
 class OfferPayload:
-    offer: OfferType | None
-    errors: list[UserError]
+    offer: OfferType | None = strawberry.field(description="The offer as changed; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="Which offer to redeem.")
 class RedeemOfferInput:
-    offer_id: strawberry.ID
+    offer_id: strawberry.ID = strawberry.field(description="The offer to redeem.")
     idempotency_key: str = strawberry.field(
         description="A client-chosen key: retrying with the same key never spends twice."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of redeemOffer.")
 class RedemptionPayload:
-    voucher: VoucherType | None
-    points_balance: int | None
-    errors: list[UserError]
+    voucher: VoucherType | None = strawberry.field(description="The new voucher; null on errors.")
+    points_balance: int | None = strawberry.field(description="The holder's balance after paying.")
+    errors: list[UserError] = strawberry.field(
+        description="Why it failed (e.g. INSUFFICIENT_POINTS); empty on success."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The voucher a customer shows.")
 class UseVoucherInput:
-    code: str
+    code: str = strawberry.field(description="The voucher's code, typed or scanned.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of cancelVoucher and useVoucher.")
 class VoucherPayload:
-    voucher: VoucherType | None
-    errors: list[UserError]
+    voucher: VoucherType | None = strawberry.field(
+        description="The voucher as changed; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from resolvers import market as resolve
 from resolvers.ids import decode_cursor
-from schema.base import Connection
+from schema.base import After, Connection, First
 from schema.context import Info
 from schema.market import (
     AdjustPointsInput,
@@ -32,24 +33,30 @@ from schema.market import (
     VoucherType,
 )
 from schema.mutation import mutate
+from schema.refusals import FailsAlone
 
 
 @strawberry.type
 class MarketQuery:
-    @strawberry.field
+    @strawberry.field(description="Offers redeemable now in the viewer's community, newest first.")
     async def offers(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        merchant_id: strawberry.ID | None = None,
+        first: First = None,
+        after: After = None,
+        merchant_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this merchant's offers.")
+        ] = None,
     ) -> Connection[OfferType]:
         page = await resolve.list_offers(
             info.context.scope, first=first, after=after, merchant_id=merchant_id
         )
         return Connection.of(page, OfferType.of, after=decode_cursor(after))
 
-    @strawberry.field
+    @strawberry.field(
+        extensions=[FailsAlone()],
+        description="Merchants the viewer may see: active ones, their own, all for admins.",
+    )
     async def merchants(self, info: Info) -> list[MerchantType]:
         return [MerchantType.of(row) for row in await resolve.list_merchants(info.context.scope)]
 
@@ -59,9 +66,13 @@ class MarketQuery:
     async def settlement(
         self,
         info: Info,
-        merchant_id: strawberry.ID,
-        period_start: datetime,
-        period_end: datetime,
+        merchant_id: Annotated[strawberry.ID, strawberry.argument(description="The merchant.")],
+        period_start: Annotated[
+            datetime, strawberry.argument(description="The start of the period (included).")
+        ],
+        period_end: Annotated[
+            datetime, strawberry.argument(description="The end of the period (not included).")
+        ],
     ) -> SettlementType | None:
         return SettlementType.of(
             await resolve.merchant_settlement(
@@ -72,7 +83,7 @@ class MarketQuery:
             )
         )
 
-    @strawberry.field
+    @strawberry.field(extensions=[FailsAlone()], description="What each kind of civic work earns.")
     async def earning_rules(self, info: Info) -> list[EarningRuleType]:
         return [
             EarningRuleType.of(rule) for rule in await resolve.earning_rules(info.context.scope)
@@ -81,8 +92,12 @@ class MarketQuery:
 
 @strawberry.type
 class MarketMutation:
-    @strawberry.mutation
-    async def set_earning_rule(self, info: Info, input: SetEarningRuleInput) -> EarningRulePayload:
+    @strawberry.mutation(description="Set what a kind of civic work earns (admins only).")
+    async def set_earning_rule(
+        self,
+        info: Info,
+        input: Annotated[SetEarningRuleInput, strawberry.argument(description="The rule.")],
+    ) -> EarningRulePayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -93,8 +108,12 @@ class MarketMutation:
             rule=EarningRuleType.of,
         )
 
-    @strawberry.mutation
-    async def adjust_points(self, info: Info, input: AdjustPointsInput) -> PointsEntryPayload:
+    @strawberry.mutation(description="Add or take points by hand, with a memo (admins only).")
+    async def adjust_points(
+        self,
+        info: Info,
+        input: Annotated[AdjustPointsInput, strawberry.argument(description="The correction.")],
+    ) -> PointsEntryPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -109,8 +128,16 @@ class MarketMutation:
             entry=PointsEntryType.of,
         )
 
-    @strawberry.mutation
-    async def register_merchant(self, info: Info, input: RegisterMerchantInput) -> MerchantPayload:
+    @strawberry.mutation(
+        description="Register a merchant, pending approval; the caller operates it."
+    )
+    async def register_merchant(
+        self,
+        info: Info,
+        input: Annotated[
+            RegisterMerchantInput, strawberry.argument(description="The new merchant.")
+        ],
+    ) -> MerchantPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -121,8 +148,14 @@ class MarketMutation:
             merchant=MerchantType.of,
         )
 
-    @strawberry.mutation
-    async def approve_merchant(self, info: Info, merchant_id: strawberry.ID) -> MerchantPayload:
+    @strawberry.mutation(description="Approve a pending merchant (admins only).")
+    async def approve_merchant(
+        self,
+        info: Info,
+        merchant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The merchant to approve.")
+        ],
+    ) -> MerchantPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -132,7 +165,13 @@ class MarketMutation:
         )
 
     @strawberry.mutation(description="Suspend a merchant (admins only): its offers stop at once.")
-    async def suspend_merchant(self, info: Info, merchant_id: strawberry.ID) -> MerchantPayload:
+    async def suspend_merchant(
+        self,
+        info: Info,
+        merchant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The merchant to suspend.")
+        ],
+    ) -> MerchantPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -141,8 +180,12 @@ class MarketMutation:
             merchant=MerchantType.of,
         )
 
-    @strawberry.mutation
-    async def create_offer(self, info: Info, input: CreateOfferInput) -> OfferPayload:
+    @strawberry.mutation(description="Put up an offer (the merchant's operators).")
+    async def create_offer(
+        self,
+        info: Info,
+        input: Annotated[CreateOfferInput, strawberry.argument(description="The new offer.")],
+    ) -> OfferPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -161,8 +204,12 @@ class MarketMutation:
             offer=OfferType.of,
         )
 
-    @strawberry.mutation
-    async def update_offer(self, info: Info, input: UpdateOfferInput) -> OfferPayload:
+    @strawberry.mutation(description="Change an offer (the merchant's operators).")
+    async def update_offer(
+        self,
+        info: Info,
+        input: Annotated[UpdateOfferInput, strawberry.argument(description="The changes.")],
+    ) -> OfferPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -181,8 +228,14 @@ class MarketMutation:
             offer=OfferType.of,
         )
 
-    @strawberry.mutation
-    async def redeem_offer(self, info: Info, input: RedeemOfferInput) -> RedemptionPayload:
+    @strawberry.mutation(description="Spend points on an offer and get a voucher.")
+    async def redeem_offer(
+        self,
+        info: Info,
+        input: Annotated[
+            RedeemOfferInput, strawberry.argument(description="The offer, with an idempotency key.")
+        ],
+    ) -> RedemptionPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -194,8 +247,14 @@ class MarketMutation:
             points_balance=lambda done: done.points_balance,
         )
 
-    @strawberry.mutation
-    async def cancel_voucher(self, info: Info, voucher_id: strawberry.ID) -> VoucherPayload:
+    @strawberry.mutation(description="Cancel an unused voucher: its points go back (its holder).")
+    async def cancel_voucher(
+        self,
+        info: Info,
+        voucher_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The voucher to cancel.")
+        ],
+    ) -> VoucherPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -204,8 +263,12 @@ class MarketMutation:
             voucher=VoucherType.of,
         )
 
-    @strawberry.mutation
-    async def use_voucher(self, info: Info, input: UseVoucherInput) -> VoucherPayload:
+    @strawberry.mutation(description="Take a voucher at the counter (the merchant's operators).")
+    async def use_voucher(
+        self,
+        info: Info,
+        input: Annotated[UseVoucherInput, strawberry.argument(description="The voucher's code.")],
+    ) -> VoucherPayload:
         scope = info.context.scope
         return await mutate(
             info,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.grid import Community, Courtyard, MicroGrid
@@ -9,17 +11,20 @@ from models.people import User
 from resolvers import market
 from resolvers import people as resolve
 from resolvers.ids import decode_cursor, global_id
-from schema.base import Connection, Node
+from schema.base import After, Connection, First, Node
 from schema.context import Info
 from schema.enums import Role, VoucherStatus
 from schema.errors import UserError
 from schema.market import MerchantType, PointsEntryType, VoucherType
 
 
-@strawberry.type(name="User")
+@strawberry.type(
+    name="User",
+    description="A person of the community: resident, grid member, staff, merchant operator.",
+)
 class UserType(Node):
     row: strawberry.Private[User]
-    display_name: str
+    display_name: str = strawberry.field(description="The name shown to others.")
 
     @classmethod
     def of(cls, row: User) -> UserType:
@@ -33,7 +38,7 @@ class UserType(Node):
     async def phone(self, info: Info) -> str | None:
         return await resolve.private_phone(info.context.scope, self.row)
 
-    @strawberry.field
+    @strawberry.field(description="Everything this user may act as; every user is a RESIDENT.")
     async def roles(self, info: Info) -> list[Role]:
         return await info.context.scope.loaders.roles.load(self.row.id)
 
@@ -48,22 +53,26 @@ class UserType(Node):
     async def points_balance(self, info: Info) -> int | None:
         return await market.points_balance(info.context.scope, self.row)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The user's ledger entries, newest first; null unless own or admin."
+    )
     async def points_history(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> Connection[PointsEntryType] | None:
         page = await market.points_history(info.context.scope, self.row, first=first, after=after)
         if page is None:
             return None
         return Connection.of(page, PointsEntryType.of, after=decode_cursor(after))
 
-    @strawberry.field
+    @strawberry.field(description="The user's vouchers, newest first; null unless own or admin.")
     async def vouchers(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: VoucherStatus | None = None,
+        first: First = None,
+        after: After = None,
+        status: Annotated[
+            VoucherStatus | None, strawberry.argument(description="Only vouchers in this status.")
+        ] = None,
     ) -> Connection[VoucherType] | None:
         page = await market.user_vouchers(
             info.context.scope, self.row, status=status, first=first, after=after
@@ -72,7 +81,7 @@ class UserType(Node):
             return None
         return Connection.of(page, VoucherType.of, after=decode_cursor(after))
 
-    @strawberry.field
+    @strawberry.field(description="The merchants this user operates; empty unless own or admin.")
     async def merchants(self, info: Info) -> list[MerchantType]:
         rows = await market.user_merchants(info.context.scope, self.row)
         return [MerchantType.of(row) for row in rows]
@@ -85,10 +94,10 @@ class UserType(Node):
         return [MicroGridType.of(grid) for grid in grids if grid]
 
 
-@strawberry.type(name="Community")
+@strawberry.type(name="Community", description="The community: the root of the grid tree.")
 class CommunityType(Node):
     row: strawberry.Private[Community]
-    name: str
+    name: str = strawberry.field(description="The community's name.")
 
     @classmethod
     def of(cls, row: Community) -> CommunityType:
@@ -98,17 +107,22 @@ class CommunityType(Node):
             name=row.name,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Its courtyards, in the order they were created.")
     async def courtyards(self, info: Info) -> list[CourtyardType]:
         rows = await info.context.scope.loaders.courtyards_of_community.load(self.row.id)
         return [CourtyardType.of(row) for row in rows]
 
 
-@strawberry.type(name="Courtyard")
+@strawberry.type(
+    name="Courtyard",
+    description="A courtyard (residential compound) with its party branch and micro-grids.",
+)
 class CourtyardType(Node):
     row: strawberry.Private[Courtyard]
-    name: str
-    party_branch: str | None
+    name: str = strawberry.field(description="The courtyard's name, unique in its community.")
+    party_branch: str | None = strawberry.field(
+        description="The party branch that serves this courtyard."
+    )
 
     @classmethod
     def of(cls, row: Courtyard) -> CourtyardType:
@@ -119,22 +133,25 @@ class CourtyardType(Node):
             party_branch=row.party_branch,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The community it belongs to.")
     async def community(self, info: Info) -> CommunityType:
         row = await info.context.scope.loaders.community.load(self.row.community_id)
         assert row is not None  # a foreign key with RESTRICT
         return CommunityType.of(row)
 
-    @strawberry.field
+    @strawberry.field(description="Its micro-grids.")
     async def micro_grids(self, info: Info) -> list[MicroGridType]:
         rows = await info.context.scope.loaders.grids_of_courtyard.load(self.row.id)
         return [MicroGridType.of(row) for row in rows]
 
 
-@strawberry.type(name="MicroGrid")
+@strawberry.type(
+    name="MicroGrid",
+    description="The smallest unit of the grid tree, looked after by its grid members.",
+)
 class MicroGridType(Node):
     row: strawberry.Private[MicroGrid]
-    name: str
+    name: str = strawberry.field(description="The micro-grid's name, unique in its courtyard.")
 
     @classmethod
     def of(cls, row: MicroGrid) -> MicroGridType:
@@ -144,84 +161,101 @@ class MicroGridType(Node):
             name=row.name,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The courtyard it belongs to.")
     async def courtyard(self, info: Info) -> CourtyardType:
         row = await info.context.scope.loaders.courtyard.load(self.row.courtyard_id)
         assert row is not None  # a foreign key with RESTRICT
         return CourtyardType.of(row)
 
-    @strawberry.field
+    @strawberry.field(description="Who looks after it, leader first; empty for anonymous callers.")
     async def grid_members(self, info: Info) -> list[UserType]:
         users = await resolve.grid_members(info.context.scope, self.row.id)
         return [UserType.of(user) for user in users]
 
-    @strawberry.field
+    @strawberry.field(description="How many residents live in it.")
     async def resident_count(self, info: Info) -> int:
         return sum(await info.context.scope.loaders.resident_count.load(self.row.id))
 
 
-@strawberry.type
+@strawberry.type(
+    description="The result of register, login and refreshToken: a new session, or errors."
+)
 class AuthPayload:
-    access_token: str | None = None
-    refresh_token: str | None = None
-    user: UserType | None = None
-    errors: list[UserError]
+    access_token: str | None = strawberry.field(
+        default=None,
+        description="A JWT for `Authorization: Bearer`; expires after 15 minutes by default.",
+    )
+    refresh_token: str | None = strawberry.field(
+        default=None, description="Trade it for a new session with refreshToken; single use."
+    )
+    user: UserType | None = strawberry.field(default=None, description="Who is logged in.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A new resident account.")
 class RegisterInput:
-    phone: str
-    password: str
-    display_name: str
-    home_grid_id: strawberry.ID | None = None
+    phone: str = strawberry.field(
+        description="An 11-digit mobile number (+86, spaces and dashes allowed); it logs in."
+    )
+    password: str = strawberry.field(description="8 to 128 characters.")
+    display_name: str = strawberry.field(description="The name shown to others.")
+    home_grid_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The micro-grid the resident lives in, if known."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Phone and password.")
 class LoginInput:
-    phone: str
-    password: str
+    phone: str = strawberry.field(description="The phone number the account was registered with.")
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input
+@strawberry.input(description="A new courtyard.")
 class CreateCourtyardInput:
-    name: str
-    party_branch: str | None = None
+    name: str = strawberry.field(description="Unique in the community.")
+    party_branch: str | None = strawberry.field(
+        default=None, description="The party branch that serves it."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createCourtyard.")
 class CourtyardPayload:
-    courtyard: CourtyardType | None
-    errors: list[UserError]
+    courtyard: CourtyardType | None = strawberry.field(
+        description="The new courtyard; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A new micro-grid in a courtyard.")
 class CreateMicroGridInput:
-    courtyard_id: strawberry.ID
-    name: str
+    courtyard_id: strawberry.ID = strawberry.field(description="The courtyard it belongs to.")
+    name: str = strawberry.field(description="Unique in its courtyard.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of createMicroGrid.")
 class MicroGridPayload:
-    micro_grid: MicroGridType | None
-    errors: list[UserError]
+    micro_grid: MicroGridType | None = strawberry.field(
+        description="The new micro-grid; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
-@strawberry.input
+@strawberry.input(description="A role to give a user.")
 class GrantRoleInput:
-    user_id: strawberry.ID
-    role: Role
+    user_id: strawberry.ID = strawberry.field(description="Who gets the role.")
+    role: Role = strawberry.field(description="The role to give.")
     micro_grid_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="For GRID_MEMBER and GRID_WORKER: the grids they look after."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Where a user lives.")
 class SetHomeGridInput:
-    user_id: strawberry.ID
-    micro_grid_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="Who moves.")
+    micro_grid_id: strawberry.ID = strawberry.field(description="The micro-grid they now live in.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of grantRole and setHomeGrid.")
 class UserPayload:
-    user: UserType | None
-    errors: list[UserError]
+    user: UserType | None = strawberry.field(description="The user as changed; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")

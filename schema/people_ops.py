@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers import people as resolve
@@ -38,20 +40,24 @@ class PeopleQuery:
         row = await resolve.me(info.context.scope)
         return UserType.of(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="The viewer's community; for anonymous callers, the public one.")
     async def community(self, info: Info) -> CommunityType | None:
         row = await resolve.community(info.context.scope)
         return CommunityType.of(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="Every micro-grid of that community.")
     async def micro_grids(self, info: Info) -> list[MicroGridType]:
         return [MicroGridType.of(row) for row in await resolve.micro_grids(info.context.scope)]
 
 
 @strawberry.type
 class PeopleMutation:
-    @strawberry.mutation
-    async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+    @strawberry.mutation(description="Create a resident account and log in.")
+    async def register(
+        self,
+        info: Info,
+        input: Annotated[RegisterInput, strawberry.argument(description="The new account.")],
+    ) -> AuthPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -66,8 +72,12 @@ class PeopleMutation:
             **_session_fields,
         )
 
-    @strawberry.mutation
-    async def login(self, info: Info, input: LoginInput) -> AuthPayload:
+    @strawberry.mutation(description="Log in with phone and password (rate limited).")
+    async def login(
+        self,
+        info: Info,
+        input: Annotated[LoginInput, strawberry.argument(description="The credentials.")],
+    ) -> AuthPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -76,8 +86,14 @@ class PeopleMutation:
             **_session_fields,
         )
 
-    @strawberry.mutation
-    async def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
+    @strawberry.mutation(description="Trade a refresh token for a new session (it rotates).")
+    async def refresh_token(
+        self,
+        info: Info,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The refresh token of the session.")
+        ],
+    ) -> AuthPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -86,12 +102,25 @@ class PeopleMutation:
             **_session_fields,
         )
 
-    @strawberry.mutation
-    async def logout(self, refresh_token: str) -> bool:
+    @strawberry.mutation(
+        description="End a session: its refresh token stops working. False if unknown."
+    )
+    async def logout(
+        self,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The refresh token of the session to end.")
+        ],
+    ) -> bool:
         return await resolve.logout(refresh_token=refresh_token)
 
-    @strawberry.mutation
-    async def create_courtyard(self, info: Info, input: CreateCourtyardInput) -> CourtyardPayload:
+    @strawberry.mutation(description="Add a courtyard (admins only).")
+    async def create_courtyard(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateCourtyardInput, strawberry.argument(description="The new courtyard.")
+        ],
+    ) -> CourtyardPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -102,8 +131,14 @@ class PeopleMutation:
             courtyard=CourtyardType.of,
         )
 
-    @strawberry.mutation
-    async def create_micro_grid(self, info: Info, input: CreateMicroGridInput) -> MicroGridPayload:
+    @strawberry.mutation(description="Add a micro-grid to a courtyard (admins only).")
+    async def create_micro_grid(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateMicroGridInput, strawberry.argument(description="The new micro-grid.")
+        ],
+    ) -> MicroGridPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -114,8 +149,12 @@ class PeopleMutation:
             micro_grid=MicroGridType.of,
         )
 
-    @strawberry.mutation
-    async def grant_role(self, info: Info, input: GrantRoleInput) -> UserPayload:
+    @strawberry.mutation(description="Give a user a role, with grids for grid roles (admins only).")
+    async def grant_role(
+        self,
+        info: Info,
+        input: Annotated[GrantRoleInput, strawberry.argument(description="Who gets which role.")],
+    ) -> UserPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -126,8 +165,12 @@ class PeopleMutation:
             user=UserType.of,
         )
 
-    @strawberry.mutation
-    async def set_home_grid(self, info: Info, input: SetHomeGridInput) -> UserPayload:
+    @strawberry.mutation(description="Set where a user lives (admins only).")
+    async def set_home_grid(
+        self,
+        info: Info,
+        input: Annotated[SetHomeGridInput, strawberry.argument(description="Who lives where.")],
+    ) -> UserPayload:
         scope = info.context.scope
         return await mutate(
             info,

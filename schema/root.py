@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.extensions import (
@@ -36,8 +36,10 @@ from schema.extensions import (
 from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
 from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
+from schema.optional_args import drop_null_defaults
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
+from schema.refusals import ReportRefusals
 from schema.subscriptions import Subscription
 
 CACHED_DOCUMENTS = 1000
@@ -62,14 +64,36 @@ NODE_TYPES: dict[type[Model], Callable[[Any], Node]] = {
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description="The object with this id, if the viewer may see it through any other field."
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
         row = await nodes.node(info.context.scope, id)
         return NODE_TYPES[type(row)](row) if row is not None else None
+
+    @strawberry.field(
+        description="The objects with these ids, in order; null for each the viewer may not "
+        "see. At most 100 ids."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
+    ) -> list[Node | None]:
+        rows = await nodes.nodes(info.context.scope, ids)
+        return [NODE_TYPES[type(row)](row) if row is not None else None for row in rows]
 
 
 Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
 Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
+Query.__strawberry_definition__.description = "What can be read."  # type: ignore[attr-defined]
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "What can be changed: by POST only; each returns a payload with `errors`."
+)
 
 
 @cache
@@ -87,11 +111,14 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
         CodedParserCache,
         MutationBudget,
         DomainErrorCodes,
+        ReportRefusals,
         MaskUnexpectedErrors,
     ]
     if production:
         extensions.append(DisableIntrospection)
     extensions.extend(extra)
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
     )
+    drop_null_defaults(schema._schema)
+    return schema

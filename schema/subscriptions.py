@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -52,11 +53,13 @@ def _messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
     return subscribe(channel)  # type: ignore[return-value]
 
 
-@strawberry.type
+@strawberry.type(description="What can be listened to over a WebSocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(description="Changes to one report the viewer may see.")
     async def report_updated(
-        self, info: Info, report_id: strawberry.ID
+        self,
+        info: Info,
+        report_id: Annotated[strawberry.ID, strawberry.argument(description="The report.")],
     ) -> AsyncGenerator[ReportType, None]:
         with _shown_safely():
             scope = await _subscriber(info)

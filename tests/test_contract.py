@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from graphql import build_schema as build_sdl
-from graphql.utilities import find_breaking_changes
+from graphql.utilities import DangerousChangeType, find_breaking_changes, find_dangerous_changes
 
 from schema.root import build_schema
 
@@ -44,3 +44,19 @@ def test_committed_schema_graphql_is_the_served_schema() -> None:
     assert committed.strip() == build_schema().as_str().strip(), (
         "run `gridpoints export-schema > schema.graphql`"
     )
+
+
+DEFAULT_CHANGES = {
+    DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE,
+    DangerousChangeType.INPUT_FIELD_DEFAULT_VALUE_CHANGE,
+}
+
+
+def test_no_dangerous_changes_and_defaults_print_as_the_contract_writes_them() -> None:
+    """No dangerous change either way round: no default differs from the contract's (an
+    optional argument prints `first: Int`, not `first: Int = null`)."""
+    contract = build_sdl(CONTRACT.read_text())
+    served = build_sdl(build_schema().as_str())
+    assert [change.description for change in find_dangerous_changes(contract, served)] == []
+    reverse = find_dangerous_changes(served, contract)
+    assert [change.description for change in reverse if change.type in DEFAULT_CHANGES] == []

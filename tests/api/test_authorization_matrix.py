@@ -92,16 +92,32 @@ node
   vouchers    NULL    DATA    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
   merchants   NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA    NULL    DATA
   self        -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
-  merchant    NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  merchant    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   pending     NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
-  offer       NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  offer       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   paused      NULL    DATA    NULL    NULL    NULL    NULL    NULL    DATA    NULL    DATA
   event       NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   suggestion  NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   notice      NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
-  grid        NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
-  courtyard   NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
-  community   NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  grid        DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  courtyard   DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  community   DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+nodes
+  report_x    NULL    DATA    NULL    DATA    NULL    DATA    NULL    NULL    NULL    DATA
+  voucher     NULL    DATA    NULL    NULL    NULL    NULL    NULL    DATA    NULL    DATA
+  entry       NULL    DATA    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
+  signup      NULL    DATA    NULL    NULL    NULL    DATA    NULL    NULL    NULL    DATA
+  user        NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  merchant    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  pending     NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
+  offer       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  paused      NULL    DATA    NULL    NULL    NULL    NULL    NULL    DATA    NULL    DATA
+  event       NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  suggestion  NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  notice      NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  grid        DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  courtyard   DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  community   DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
 me
   self        NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
 community
@@ -387,12 +403,13 @@ def graphql_codes(result: dict[str, Any]) -> list[str]:
 
 
 def refusal(result: dict[str, Any], field: str) -> str | None:
-    """UNAUTHENTICATED or FORBIDDEN when that is the one error and the field is null; None when
-    nothing went wrong; anything else is reported as it is."""
+    """UNAUTHENTICATED or FORBIDDEN when that is the one error and the field is null (or, for a
+    non-null list or connection that fails alone, empty); None when nothing went wrong;
+    anything else is reported as it is."""
     codes = graphql_codes(result)
     if not codes:
         return None
-    field_is_null = (result.get("data") or {}).get(field) is None
+    field_is_null = presence((result.get("data") or {}).get(field)) == NULL
     if codes in ([UNAUTHENTICATED], [FORBIDDEN]) and field_is_null:
         return codes[0]
     return f"GraphQL errors {codes}"
@@ -605,6 +622,12 @@ def node_field(node: dict[str, Any] | None, row: Row) -> Any:
     return node[field]
 
 
+def the_one_node(found: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """nodes([id, unknown, id]): the object twice around a null, or three nulls."""
+    assert found[1] is None and found[0] == found[2], found
+    return found[0]
+
+
 def listing(field: str) -> str:
     return (
         f"query($after: String) {{ {field}(first: 100, after: $after) {{ "
@@ -624,6 +647,13 @@ def member(type_name: str, pk: Callable[[Row], int]) -> Callable[[Any, Row], Any
 
 READS: dict[str, Case] = {
     "node": Read(NODE, lambda r: {"id": NODE_TARGETS[r.target][0](r)}, node_field),
+    "nodes": Read(
+        NODE.replace("$id: ID!", "$id: ID!, $other: ID!").replace(
+            "node(id: $id)", "nodes(ids: [$id, $other, $id])"
+        ),
+        lambda r: {"id": NODE_TARGETS[r.target][0](r), "other": gid("Report", 2**31 - 1)},
+        lambda value, row: node_field(the_one_node(value), row),
+    ),
     "me": Read("{ me { id phone pointsBalance } }"),
     "community": Read("{ community { id name } }"),
     "microGrids": Read("{ microGrids { id } }"),
@@ -1309,9 +1339,11 @@ RELATION_BUGS: dict[str, str] = {}
 async def test_anonymous_callers_reach_no_person_through_relations(
     client: GraphQLClient, world: World
 ) -> None:
-    """node(id) needs a login; without one only the public catalogue is reachable: the grid
-    tree, offers and their merchants."""
+    """Without a login only the public catalogue is reachable: the grid tree, offers and their
+    merchants; node(id) shows each of them as the relation does."""
     found = await reached(client, world, None)
+    direct = await directly(client, None, {obj["id"]: obj["__typename"] for _, obj in found})
+    assert [obj for _, obj in found if direct[obj["id"]] != shown(obj)] == []
     public = {"Community", "Courtyard", "MicroGrid", "Offer", "Merchant"}
     assert {obj["__typename"] for _, obj in found} >= public - {"Courtyard"}
     assert (
@@ -1389,14 +1421,16 @@ async def test_another_residents_wallet_and_phone_are_null_on_every_path(
     """Resident A's phone, balance, history and vouchers: theirs and the admin's to see,
     null for everyone else whether A is fetched by id or met as a reporter, a voucher's
     holder, an attendee, an author or a merchant's customer. Merchant.redemptions is
-    refused (FORBIDDEN, null) to all but M1's operators and the admin."""
+    refused (FORBIDDEN, or UNAUTHENTICATED without a login; null) to all but M1's operators
+    and the admin."""
     viewer = world.people.get(role)
     variables = relation_variables(world)
     seen: dict[str, dict[str, Any]] = {}
     for path, (document, pick, _) in PATHS_TO_A.items():
         result = await client.execute(document, declared(document, variables), as_=viewer)
         if path == "merchant.redemptions.holder" and "errors" in result:
-            assert graphql_codes(result) == [FORBIDDEN], result
+            refused = UNAUTHENTICATED if viewer is None else FORBIDDEN
+            assert graphql_codes(result) == [refused], result
             assert result["data"]["node"]["redemptions"] is None
             continue
         assert "errors" not in result, (path, result)

@@ -1,0 +1,119 @@
+"""GraphiQL works with the network cut off: a real Chromium against `gridpoints serve --demo`.
+
+Every request the page makes that is not to 127.0.0.1 is aborted and recorded; none may be
+attempted. The page must load and show the schema's docs (Query's fields, with descriptions).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Route, async_playwright
+
+from gateway import graphiql
+from tests.process import servers
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _gridpoints() -> str:
+    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
+    assert found, "the console script is installed with the project"
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`gridpoints serve --demo` in development mode on the embedded default."""
+    cwd = tmp_path_factory.mktemp("graphiql")
+    port = servers.free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
+    process = servers.start(
+        [_gridpoints(), "serve", "--demo", "--port", str(port)],
+        env,
+        cwd=cwd,
+        log=cwd / "serve.log",
+    )
+    try:
+        servers.wait_ready(port, deadline=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=25)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium; if it is missing, launching fails the test (scripts/test installs it)."""
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def test_graphiql_loads_and_shows_the_docs_offline(
+    demo_gateway: str, browser: Browser
+) -> None:
+    context = await browser.new_context()
+    outside: list[str] = []
+    asked: list[str] = []
+
+    async def only_loopback(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            asked.append(urlsplit(url).path)
+            await route.continue_()
+        else:
+            outside.append(url)
+            await route.abort()
+
+    await context.route("**/*", only_loopback)
+    page = await context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+    await page.goto(f"{demo_gateway}/graphql")
+    await page.get_by_role("button", name="Show Documentation Explorer").click()
+    explorer = page.locator(".graphiql-doc-explorer")
+    await explorer.locator(
+        "div:has(> .graphiql-doc-explorer-root-type:text-is('query')) > a"
+    ).click()
+    await explorer.locator(".graphiql-doc-explorer-field-name", has_text="offers").first.wait_for()
+
+    fields = await explorer.locator(".graphiql-doc-explorer-field-name").all_inner_texts()
+    assert {"node", "nodes", "me", "offers", "merchants"} <= set(fields)
+    assert "The logged-in user, or null." in await explorer.inner_text()
+    assert outside == []
+    assert page_errors == []
+    assets = {path for path in asked if path.startswith(graphiql.ASSETS_URL)}
+    assert assets == {graphiql.ASSETS_URL + name for name in graphiql.ASSETS}
+    await context.close()
+
+
+def test_served_assets_are_the_pinned_files(demo_gateway: str) -> None:
+    for name, sri in graphiql.ASSETS.items():
+        response = httpx.get(f"{demo_gateway}{graphiql.ASSETS_URL}{name}", timeout=10)
+        assert response.status_code == 200
+        assert graphiql.integrity(response.content) == sri
+        assert graphiql.integrity(graphiql.asset_file(name).read_bytes()) == sri
+        assert response.headers["x-content-type-options"] == "nosniff"
+    # nothing else of the package is served
+    assert httpx.get(f"{demo_gateway}/graphiql/views.py", timeout=10).status_code == 404
+    assert httpx.get(f"{demo_gateway}/graphiql/style.css", timeout=10).status_code == 404
