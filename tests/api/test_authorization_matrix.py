@@ -107,7 +107,8 @@ nodes
   voucher     NULL    DATA    NULL    NULL    NULL    NULL    NULL    DATA    NULL    DATA
   entry       NULL    DATA    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
   signup      NULL    DATA    NULL    NULL    NULL    DATA    NULL    NULL    NULL    DATA
-  user        NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  user        NULL    DATA    NULL    DATA    NULL    DATA    NULL    NULL    NULL    DATA
+  staff_x     NULL    DATA    DATA    DATA    NULL    DATA    NULL    NULL    NULL    DATA
   merchant    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   pending     NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
   offer       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
