@@ -32,6 +32,7 @@ from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
+from schema.points_ops import PointsMutation, PointsQuery, PointsSubscription
 from schema.subscriptions import Subscription
 
 CACHED_DOCUMENTS = 1000
@@ -62,8 +63,9 @@ class NodeQuery:
         return NODE_TYPES[type(row)](row) if row is not None else None
 
 
-Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
-Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
+Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, PointsQuery))
+Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation, PointsMutation))
+Subscriptions = merge_types("Subscription", (Subscription, PointsSubscription))
 
 
 @cache
@@ -84,5 +86,5 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
         extensions.append(DisableIntrospection)
     extensions.extend(extra)
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query, mutation=Mutation, subscription=Subscriptions, extensions=extensions
     )
