@@ -78,6 +78,7 @@ class Settings:
     max_headers: int = 100
     persisted_queries_max: int = 1000
     refresh_grace_seconds: float = 30.0
+    hold_timeout_days: int = 30
 
     @property
     def production(self) -> bool:
@@ -125,6 +126,7 @@ class Settings:
             max_headers=_env_int("MAX_HEADERS", 100),
             persisted_queries_max=_env_int("PERSISTED_QUERIES_MAX", 1000),
             refresh_grace_seconds=_env_float("REFRESH_GRACE_SECONDS", 30.0),
+            hold_timeout_days=_env_int("HOLD_TIMEOUT_DAYS", 30),
         )
         settings.check()
         return settings

@@ -14,7 +14,9 @@
         ├── LimitReached
         ├── OfferNotAvailable
         ├── VoucherNotUsable
-        └── RateLimited
+        ├── RateLimited
+        ├── PoolExhausted
+        └── IssuanceCapReached
 
 Domain functions raise these; the GraphQL layer maps them, and nothing else, to responses.
 """
@@ -99,3 +101,13 @@ class VoucherNotUsable(UserFacingError):
 class RateLimited(UserFacingError):
     code = "RATE_LIMITED"
     default_message = "Too many attempts. Try again later."
+
+
+class PoolExhausted(UserFacingError):
+    code = "POOL_EXHAUSTED"
+    default_message = "The reward pool does not hold enough points: an admin must fund it."
+
+
+class IssuanceCapReached(UserFacingError):
+    code = "ISSUANCE_CAP_REACHED"
+    default_message = "This would issue more points this month than the community's cap allows."

@@ -39,6 +39,7 @@ from schema.masking import MaskUnexpectedErrors
 from schema.optional_args import drop_null_defaults
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
+from schema.points_ops import PointsMutation, PointsQuery, PointsSubscription
 from schema.refusals import ReportRefusals
 from schema.subscriptions import Subscription
 
@@ -88,11 +89,15 @@ class NodeQuery:
         return [NODE_TYPES[type(row)](row) if row is not None else None for row in rows]
 
 
-Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
-Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
+Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, PointsQuery))
+Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation, PointsMutation))
+Subscriptions = merge_types("Subscription", (Subscription, PointsSubscription))
 Query.__strawberry_definition__.description = "What can be read."  # type: ignore[attr-defined]
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "What can be changed: by POST only; each returns a payload with `errors`."
+)
+Subscriptions.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "What can be listened to over a WebSocket (graphql-transport-ws)."
 )
 
 
@@ -118,7 +123,7 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
         extensions.append(DisableIntrospection)
     extensions.extend(extra)
     schema = strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query, mutation=Mutation, subscription=Subscriptions, extensions=extensions
     )
     drop_null_defaults(schema._schema)
     return schema

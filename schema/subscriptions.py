@@ -53,6 +53,12 @@ def _messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
     return subscribe(channel)  # type: ignore[return-value]
 
 
+# For the other domains' subscriptions (schema/points_ops.py).
+shown_safely = _shown_safely
+subscriber = _subscriber
+messages = _messages
+
+
 @strawberry.type(description="What can be listened to over a WebSocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(description="Changes to one report the viewer may see.")
