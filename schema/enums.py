@@ -5,6 +5,8 @@ from enum import Enum
 import strawberry
 
 from models.enums import (
+    ExpiryRule,
+    HoldStatus,
     MerchantStatus,
     NoticeKind,
     OfferStatus,
@@ -39,8 +41,13 @@ DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
             "SUGGESTION_ADOPTED": "Earned: a suggestion was adopted.",
             "REDEMPTION": "Spent on a voucher.",
             "REFUND": "Back from a cancelled voucher.",
-            "EXPIRY": "Back from a voucher that expired unused.",
+            "EXPIRY": "A voucher lapsed unused (back to its holder), or points lapsed (back "
+            "to the pool).",
             "ADJUSTMENT": "Added or taken by an admin by hand.",
+            "FUNDING": "Put into the reward pool by an admin.",
+            "HOLD": "Set aside until the work is confirmed (a report verified, a check-in).",
+            "HOLD_RELEASED": "Set-aside points returned: the hold was voided or posted for less.",
+            "SETTLEMENT": "A merchant's points paid out by the community.",
         },
     ),
     MerchantStatus: (
@@ -108,6 +115,22 @@ DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
             "DECLINED": "Not taken up.",
         },
     ),
+    ExpiryRule: (
+        "When points expire after they are earned.",
+        {
+            "NEVER": "They never expire.",
+            "MONTHS_AFTER_EARNING": "A set number of months after they were earned.",
+            "END_OF_FOLLOWING_YEAR": "On 31 December of the year after they were earned.",
+        },
+    ),
+    HoldStatus: (
+        "Where a hold stands.",
+        {
+            "PENDING": "Set aside, not yet spendable; counted as pending points.",
+            "POSTED": "Confirmed: the points were paid.",
+            "VOIDED": "Cancelled: the points went back.",
+        },
+    ),
     NoticeKind: (
         "What a notice is about.",
         {
@@ -131,6 +154,8 @@ for _enum, (_description, _values) in DESCRIPTIONS.items():
     describe_values(_enum, _values)
 
 __all__ = [
+    "ExpiryRule",
+    "HoldStatus",
     "MerchantStatus",
     "NoticeKind",
     "OfferStatus",

@@ -47,6 +47,8 @@ describe_values(
         "OFFER_NOT_AVAILABLE": "The offer cannot be redeemed now: paused, ended or out of dates.",
         "VOUCHER_NOT_USABLE": "The voucher is used, cancelled, expired or not this merchant's.",
         "RATE_LIMITED": "Too many attempts; wait and try again.",
+        "POOL_EXHAUSTED": "The community's reward pool has too few points for this award.",
+        "ISSUANCE_CAP_REACHED": "This month's cap on points issued from the pool is reached.",
     },
 )
 

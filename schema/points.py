@@ -12,21 +12,18 @@ import strawberry
 from marketplace.lots import Expiring, Policy
 from marketplace.payouts import OpenPeriod, Statement
 from marketplace.treasury import Flows, MerchantOwed, Treasury
-from models.enums import ExpiryRule, HoldStatus
 from models.ledger import Transfer
 from models.points import EarningRuleVersion, MerchantSettlement, PointsLot
 from resolvers import market as resolve_market
 from resolvers.ids import global_id
 from schema.context import Info
-from schema.enums import PointsReason
+from schema.enums import ExpiryRule, PointsReason
 from schema.errors import UserError
 
 if TYPE_CHECKING:
     from schema.market import MerchantType
     from schema.people import UserType
 
-strawberry.enum(ExpiryRule, description="When points expire after they are earned.")
-strawberry.enum(HoldStatus, description="Where a hold stands: pending, posted or voided.")
 
 Lazy = strawberry.lazy
 
