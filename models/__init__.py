@@ -8,4 +8,5 @@ MODEL_MODULES = [
     "models.ledger",
     "models.market",
     "models.civic",
+    "models.venues",
 ]

@@ -14,7 +14,9 @@
         ├── LimitReached
         ├── OfferNotAvailable
         ├── VoucherNotUsable
-        └── RateLimited
+        ├── RateLimited
+        ├── SlotTaken           (a venue's time is held by another booking)
+        └── BookingBlocked      (no-shows keep the person from booking for a while)
 
 Domain functions raise these; the GraphQL layer maps them, and nothing else, to responses.
 """
@@ -99,3 +101,13 @@ class VoucherNotUsable(UserFacingError):
 class RateLimited(UserFacingError):
     code = "RATE_LIMITED"
     default_message = "Too many attempts. Try again later."
+
+
+class SlotTaken(UserFacingError):
+    code = "SLOT_TAKEN"
+    default_message = "This time overlaps another booking of the venue."
+
+
+class BookingBlocked(UserFacingError):
+    code = "BOOKING_BLOCKED"
+    default_message = "You cannot book venues for a while after repeated no-shows."

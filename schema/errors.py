@@ -28,6 +28,13 @@ class ErrorCode(Enum):
     OFFER_NOT_AVAILABLE = "OFFER_NOT_AVAILABLE"
     VOUCHER_NOT_USABLE = "VOUCHER_NOT_USABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    SLOT_TAKEN = strawberry.enum_value(
+        "SLOT_TAKEN", description="The venue's time overlaps another booking that holds it."
+    )
+    BOOKING_BLOCKED = strawberry.enum_value(
+        "BOOKING_BLOCKED",
+        description="Booking is blocked for a while after repeated no-shows.",
+    )
 
 
 @strawberry.type
