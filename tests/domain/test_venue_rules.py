@@ -327,7 +327,6 @@ async def test_only_admins_manage_venues_and_bad_terms_are_refused() -> None:
         ),
         ({"name": " "}, "name"),
     ]
-    from dataclasses import replace
 
     for changes, field in bad:
         with pytest.raises(InvalidInput) as caught:
