@@ -28,6 +28,7 @@ from gateway.metrics import OperationMetrics, metrics_endpoint
 from gateway.requests import RequestGuardMiddleware, RequestIdMiddleware
 from gateway.services import Services
 from gateway.settings import Settings
+from gateway.venue_calendar import calendar_route
 from resolvers.scope import RequestScope
 from schema.context import Context, bearer_token
 from schema.root import build_schema
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(services)),
+            calendar_route(services),
             Mount(MEDIA_URL.rstrip("/"), StaticFiles(directory=settings.media_dir)),
         ],
         lifespan=lifespan,

@@ -21,6 +21,7 @@ from models.grid import Community, Courtyard, MicroGrid
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
 from models.people import User
+from models.venues import Booking, Venue
 from resolvers import node as nodes
 from schema.base import Node
 from schema.civic import EventSignupType, EventType, NoticeType, ReportType, SuggestionType
@@ -33,6 +34,8 @@ from schema.masking import MaskUnexpectedErrors
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
 from schema.subscriptions import Subscription
+from schema.venues import BookingType, VenueType
+from schema.venues_ops import VenueMutation, VenueQuery, VenueSubscription
 
 CACHED_DOCUMENTS = 1000
 MAX_TOKENS = 2000
@@ -51,6 +54,8 @@ NODE_TYPES: dict[type[Model], Callable[[Any], Node]] = {
     Merchant: MerchantType.of,
     Offer: OfferType.of,
     Voucher: VoucherType.of,
+    Venue: VenueType.of,
+    Booking: BookingType.of,
 }
 
 
@@ -62,8 +67,9 @@ class NodeQuery:
         return NODE_TYPES[type(row)](row) if row is not None else None
 
 
-Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery))
-Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation))
+Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, VenueQuery))
+Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation, VenueMutation))
+Subscriptions = merge_types("Subscription", (Subscription, VenueSubscription))
 
 
 @cache
@@ -84,5 +90,5 @@ def build_schema(*, production: bool = False, extra: tuple[Any, ...] = ()) -> st
         extensions.append(DisableIntrospection)
     extensions.extend(extra)
     return strawberry.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query, mutation=Mutation, subscription=Subscriptions, extensions=extensions
     )
