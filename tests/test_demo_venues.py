@@ -13,7 +13,7 @@ from models.venues import Booking, Venue, VenueClosure
 
 async def test_the_demo_has_the_communitys_venues_and_a_week_of_bookings() -> None:
     await load_demo(password="demo-password-1")
-    names = set(await Venue.all().values_list("name", flat=True))
+    names = {venue.name for venue in await Venue.all()}
     assert names == {"社区活动中心", "阅览室", "会议室", "篮球场"}
     rows = await Booking.all()
     assert len(rows) == 16  # every planned booking found an open, free time

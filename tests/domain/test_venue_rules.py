@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -55,7 +56,7 @@ async def test_opening_hours_both_ways() -> None:
     assert (await book(cast.resident, hall, at(1, 21), at(1, 22))).starts_at == at(1, 21)
     for starts, ends in ((at(1, 7, 30), at(1, 8, 30)), (at(1, 21, 30), at(1, 22, 30))):
         error = await refused(
-            InvalidInput, lambda s=starts, e=ends: book(cast.resident, hall, s, e), "startsAt"
+            InvalidInput, partial(book, cast.resident, hall, starts, ends), "startsAt"
         )
         assert error.message == "The venue is not open for all of this time."
 
@@ -133,7 +134,7 @@ async def test_capacity_both_ways() -> None:
     for size in (0, 13, -1):
         await refused(
             InvalidInput,
-            lambda s=size: book(cast.resident, room, at(1, 10), at(1, 11), party_size=s),
+            partial(book, cast.resident, room, at(1, 10), at(1, 11), party_size=size),
             "partySize",
         )
     assert (await book(cast.resident, room, at(1, 10), at(1, 11), party_size=12)).party_size == 12
@@ -143,9 +144,7 @@ async def test_who_may_book_both_ways() -> None:
     cast = await people()
     staff_room = await new_venue(cast.admin, audiences=frozenset({VenueAudience.GRID_STAFF}))
     for outsider in (cast.resident, cast.merchant):
-        error = await refused(
-            Forbidden, lambda o=outsider: book(o, staff_room, at(1, 10), at(1, 11))
-        )
+        error = await refused(Forbidden, partial(book, outsider, staff_room, at(1, 10), at(1, 11)))
         assert error.message == f"{staff_room.name} may be booked by grid staff only."
     assert (
         await book(cast.member, staff_room, at(1, 10), at(1, 11))
@@ -173,7 +172,7 @@ async def test_an_overlap_is_refused_and_back_to_back_is_allowed() -> None:
         (at(1, 10, 30), at(1, 11)),
     ):
         error = await refused(
-            SlotTaken, lambda s=starts, e=ends: book(cast.neighbour, hall, s, e), "startsAt"
+            SlotTaken, partial(book, cast.neighbour, hall, starts, ends), "startsAt"
         )
         assert error.message == f"{hall.name} is booked from 10:00 to 12:00."
     assert (
