@@ -20,6 +20,9 @@ from models.errors import InvalidInput
 COMMUNITY_TZ = ZoneInfo("Asia/Shanghai")
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Far enough for any booking, near enough that a day either side never leaves datetime's range.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -192,6 +195,8 @@ def aware(moment: datetime, *, field: str) -> datetime:
         raise InvalidInput("Give the time with its time zone.", field=field)
     if moment.second or moment.microsecond:
         raise InvalidInput("Bookings start and end on whole minutes.", field=field)
+    if not EARLIEST <= moment <= LATEST:
+        raise InvalidInput(f"Give a time between {EARLIEST.year} and {LATEST.year}.", field=field)
     return moment.astimezone(UTC)
 
 

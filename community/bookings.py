@@ -383,7 +383,8 @@ def _check_presence(actor: Actor, venue: Venue, booking: Booking, code: str | No
         return
     if booking.booker_id != actor.user_id:
         raise Forbidden()
-    if not code or not secrets.compare_digest(code.strip(), venue.check_in_code):
+    given = (code or "").strip().encode()
+    if not given or not secrets.compare_digest(given, venue.check_in_code.encode()):
         raise InvalidInput("This is not the check-in code shown at the venue.", field="code")
 
 

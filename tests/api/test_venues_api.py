@@ -14,6 +14,7 @@ import pytest
 
 from community import bookings, venues
 from community.booking_rules import COMMUNITY_TZ, local
+from gateway import jobs
 from models.actor import Actor
 from models.enums import BookingStatus, Role
 from models.venues import Booking, Venue
@@ -325,3 +326,34 @@ async def test_fifty_concurrent_http_requests_for_overlapping_times_make_one_boo
     assert sorted({e["code"] for r in results for e in r["errors"]}) == ["SLOT_TAKEN"]
     assert await Booking.filter(venue_id=hall.id, status=BookingStatus.CONFIRMED).count() == 1
     assert await bookings.blocked_until(user_id=crowd[0].user_id) is None
+
+
+async def test_the_gateways_jobs_record_a_no_show_and_the_booker_hears_it(
+    live: GraphQLClient,
+) -> None:
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
+    resident = await factories.user(name="Resident")
+    hall = await open_hall(admin)
+    starts = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
+    starts -= timedelta(minutes=starts.minute % 30)
+    booking = await bookings.book_venue(
+        actor=resident,
+        venue_id=hall.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        party_size=2,
+        purpose="Forgotten",
+        now=starts - timedelta(days=1),
+    )
+    async with GraphQLWebSocket(live.app) as ws:
+        await ws.init(live.token_for(resident))
+        await ws.subscribe("1", "subscription { bookingUpdated { id status } }")
+        await listening(live.services, f"booking:{resident.user_id}")
+        done = await jobs.run_once(live.services)
+        assert done["venue_bookings"] == 1
+        heard = await ws.receive()
+        assert heard["payload"]["data"]["bookingUpdated"] == {
+            "id": gid("Booking", booking.id),
+            "status": "NO_SHOW",
+        }
+    assert (await jobs.run_once(live.services))["venue_bookings"] == 0

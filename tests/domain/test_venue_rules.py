@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -385,3 +386,26 @@ async def test_an_overnight_window_gives_its_after_midnight_slots_to_the_next_da
         actor=cast.resident, venue_id=court.id, day=(NOW + timedelta(days=1)).date(), now=NOW
     )
     assert [s.starts_at.astimezone(COMMUNITY_TZ).hour for s in slots] == [0, 1, 20, 21, 22, 23]
+
+
+async def test_times_far_from_now_are_refused_not_overflowed() -> None:
+    cast = await people()
+    hall = await new_venue(cast.admin)
+    for year in (1, 1999, 2100, 9999):
+        starts = at(1, 10).replace(year=year)
+        await refused(
+            InvalidInput,
+            partial(book, cast.resident, hall, starts, starts + timedelta(hours=1)),
+            "startsAt",
+        )
+
+
+async def test_the_same_request_sent_twice_at_once_makes_one_booking_for_both() -> None:
+    cast = await people()
+    hall = await new_venue(cast.admin)
+    first, second = await asyncio.gather(
+        book(cast.resident, hall, at(1, 10), at(1, 11)),
+        book(cast.resident, hall, at(1, 10), at(1, 11)),
+    )
+    assert first.id == second.id
+    assert await Booking.all().count() == 1

@@ -194,6 +194,17 @@ async def test_the_booker_checks_in_on_site_with_the_venues_code_within_the_wind
         lambda: bookings.check_in(actor=cast.resident, booking_id=booking.id, now=at(1, 10)),
         "code",
     )
+    await refused(
+        InvalidInput,
+        partial(
+            bookings.check_in,
+            actor=cast.resident,
+            booking_id=booking.id,
+            code="签到",
+            now=at(1, 10),
+        ),
+        "code",
+    )
     for too_early_or_late in (at(1, 9, 44), at(1, 10, 16)):
         error = await refused(
             InvalidTransition,
