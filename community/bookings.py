@@ -22,6 +22,7 @@ from community.venues import (
     CANCELLABLE,
     MAX_REASON_LENGTH,
     closure_over,
+    hold_open,
     is_venue_staff,
     require_may_book,
 )
@@ -109,6 +110,10 @@ async def _check_rules(
     booking_rules.check_length(venue.slot_minutes, venue.max_booking_minutes, starts, ends)
     booking_rules.check_notice(venue.min_notice_minutes, venue.advance_days, starts, now)
     booking_rules.check_opening_hours(venue.opening_hours, venue.slot_minutes, starts, ends)
+    await _check_not_closed(venue, starts, ends)
+
+
+async def _check_not_closed(venue: Venue, starts: datetime, ends: datetime) -> None:
     closure = await closure_over(venue.id, starts, ends)
     if closure is not None:
         raise InvalidInput(f"{venue.name} is closed then: {closure.reason}", field="startsAt")
@@ -197,6 +202,8 @@ async def book_venue(
         raise SlotTaken(_taken_message(venue, holder), field="startsAt")
     try:
         async with in_transaction():
+            await hold_open(venue.id)
+            await _check_not_closed(venue, starts, ends)  # again, now that no closure can start
             return await _insert(actor, venue, starts, ends, party_size, what, event_id)
     except IntegrityError as error:
         if OVERLAP_CONSTRAINT not in str(error):

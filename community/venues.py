@@ -23,6 +23,7 @@ from models.actor import Actor
 from models.enums import BookingStatus, NoticeKind, Role, VenueAudience
 from models.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from models.inputs import bounded_text, in_range, required_text
+from models.sql import fetch, is_postgres
 from models.venues import HOLDING_STATUSES, Booking, Venue, VenueClosure
 
 VENUE_STAFF = (Role.COMMUNITY_ADMIN, Role.GRID_WORKER)
@@ -292,6 +293,16 @@ async def closures_of(
     for row in rows:
         found[row.venue_id].append(row)
     return found
+
+
+async def hold_open(venue_id: int) -> None:
+    """Inside a booking's transaction: keep the venue from being closed (or its terms changed)
+    until the booking commits. Bookings share the lock, so they never wait for each other here;
+    close_venue's FOR UPDATE waits for them, and they for it, so a closure either sees a new
+    booking and cancels it, or the booking sees the closure and is refused. SQLite has one
+    writer at a time and needs no lock."""
+    if is_postgres():
+        await fetch("SELECT id FROM venue WHERE id = ? FOR SHARE", venue_id)
 
 
 async def closure_over(venue_id: int, starts: datetime, ends: datetime) -> VenueClosure | None:

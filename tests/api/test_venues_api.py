@@ -24,6 +24,7 @@ from tests.api.client import GraphQLClient, make_client
 from tests.api.test_subscriptions import GraphQLWebSocket, listening
 from tests.dbsetup import TEST_REDIS_URL
 from tests.domain.venue_helpers import HALL, every_day
+from tests.statements import counting_statements
 
 VENUES = "{ venues { id name slotMinutes openingHours { weekday opens closes overnight } } }"
 SLOTS = """
@@ -357,3 +358,25 @@ async def test_the_gateways_jobs_record_a_no_show_and_the_booker_hears_it(
             "status": "NO_SHOW",
         }
     assert (await jobs.run_once(live.services))["venue_bookings"] == 0
+
+
+MY_BOOKINGS_DEEP = """{ myBookings(first: 50) { edges { node { id status checkInOpensAt
+  venue { name checkInCode closures { reason } } booker { displayName } event { title } } } } }"""
+
+
+async def _statements_for_bookings(live: GraphQLClient, count: int) -> int:
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name=f"Admin {count}")
+    resident = await factories.user(name=f"Resident {count}")
+    halls = [await open_hall(admin, name=f"Hall {count}-{n}") for n in range(3)]
+    for n in range(count):
+        await book(live, resident, halls[n % 3], tomorrow_at(8) + timedelta(hours=n))
+    with counting_statements() as statements:
+        result = await live.execute(MY_BOOKINGS_DEEP, as_=resident)
+    assert len(result["data"]["myBookings"]["edges"]) == count
+    return len(statements)
+
+
+async def test_my_bookings_cost_the_same_statements_for_three_or_fifteen(
+    live: GraphQLClient,
+) -> None:
+    assert await _statements_for_bookings(live, 3) == await _statements_for_bookings(live, 15)

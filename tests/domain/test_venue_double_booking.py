@@ -4,16 +4,17 @@ constraint (PostgreSQL) or trigger (SQLite) as the guarantee, under concurrent r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from community import bookings
+from community import bookings, venues
 from models.actor import Actor
 from models.enums import BookingStatus
-from models.errors import SlotTaken
-from models.venues import Booking, Venue
+from models.errors import InvalidInput, SlotTaken
+from models.venues import HOLDING_STATUSES, Booking, Venue
 from tests import factories
 from tests.domain.venue_helpers import NOW, at, book, new_venue, people
 
@@ -128,3 +129,21 @@ async def test_the_database_refuses_a_booking_that_does_not_end_after_it_starts(
     with pytest.raises(IntegrityError, match="booking_ends_after_start"):
         await raw(hall, cast.resident, 10, 0)
     assert await Booking.all().count() == 0
+
+
+async def test_a_closure_racing_bookings_leaves_none_holding_the_closed_time() -> None:
+    cast = await people()
+    hall = await new_venue(cast.admin, max_booking_minutes=30)
+    crowd = await residents(20)
+
+    async def try_booking(who: Actor, n: int) -> None:
+        starts = at(2, 8) + timedelta(minutes=30 * n)
+        with contextlib.suppress(InvalidInput):
+            await book(who, hall, starts, starts + timedelta(minutes=30))
+
+    closing = venues.close_venue(
+        actor=cast.admin, venue_id=hall.id, starts_at=at(2, 0), ends_at=at(3, 0), reason="Flood"
+    )
+    await asyncio.gather(*(try_booking(who, n) for n, who in enumerate(crowd)), closing)
+    holding = await Booking.filter(venue_id=hall.id, status__in=HOLDING_STATUSES).count()
+    assert holding == 0
