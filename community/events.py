@@ -9,27 +9,37 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from marketplace.earning import award
+from marketplace.earning import hold_award, settle_award, void_award
 from models.actor import Actor
 from models.civic import Event, EventSignup
 from models.enums import MerchantStatus, PointsReason, Role, SignupStatus
-from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from models.errors import (
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    IssuanceCapReached,
+    NotFound,
+    PoolExhausted,
+)
 from models.inputs import bounded_text, required_text
 from models.market import Merchant
 from models.paging import Page, keyset_page
+from models.points import PointsHold
 
 MAX_TITLE_LENGTH = 100
 MAX_LOCATION_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_CAPACITY = 10_000
 MAX_POINTS_REWARD = 1000
+# A confirmed attendee not checked in by then is a no-show: the hold times out.
+CHECK_IN_GRACE = timedelta(days=1)
 SEATED = (SignupStatus.CONFIRMED, SignupStatus.ATTENDED)
 ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.ATTENDED)
 
@@ -124,12 +134,39 @@ async def _join(event: Event, actor: Actor, cancelled: EventSignup | None) -> Ev
         raise InvalidTransition("This event has ended.")
     status = SignupStatus.CONFIRMED if await _take_seat(event.id) else SignupStatus.WAITLISTED
     if cancelled is None:
-        return await EventSignup.create(
+        signup = await EventSignup.create(
             event_id=event.id, user_id=actor.user_id, status=status, created_at=now
         )
-    await EventSignup.filter(id=cancelled.id).update(status=status, created_at=now)
-    await cancelled.refresh_from_db()
-    return cancelled
+    else:
+        await EventSignup.filter(id=cancelled.id).update(status=status, created_at=now)
+        await cancelled.refresh_from_db()
+        signup = cancelled
+    if status is SignupStatus.CONFIRMED:
+        await _hold_reward(event, signup)
+    return signup
+
+
+async def _hold_reward(event: Event, signup: EventSignup) -> None:
+    """Hold the event's reward for a confirmed attendee until check-in (posted), cancellation
+    or a no-show (voided). As for reports, a sign-up is never refused for points: while the
+    pool or the month's cap cannot cover it, there is no hold, and check-in awards directly."""
+    if event.points_reward <= 0:
+        return
+    earlier = await PointsHold.filter(source_type="event_signup", source_id=signup.id).count()
+    try:
+        await hold_award(
+            community_id=event.community_id,
+            user_id=signup.user_id,
+            reason=PointsReason.EVENT_ATTENDED,
+            source_type="event_signup",
+            source_id=signup.id,
+            idempotency_key=f"hold:event_signup:{signup.id}:{earlier + 1}",
+            points=event.points_reward,
+            memo=f"Attended {event.title}"[:200],
+            timeout_at=event.ends_at + CHECK_IN_GRACE,
+        )
+    except (PoolExhausted, IssuanceCapReached):
+        return
 
 
 async def sign_up(*, actor: Actor, event_id: int) -> EventSignup:
@@ -149,17 +186,18 @@ async def sign_up(*, actor: Actor, event_id: int) -> EventSignup:
         return existing
 
 
-async def _hand_on_seat(event_id: int) -> None:
-    """Give a freed seat to the first person waiting, or put it back."""
+async def _hand_on_seat(event: Event) -> None:
+    """Give a freed seat to the first person waiting (holding their reward), or put it back."""
     waiting = (
-        await EventSignup.filter(event_id=event_id, status=SignupStatus.WAITLISTED)
+        await EventSignup.filter(event_id=event.id, status=SignupStatus.WAITLISTED)
         .order_by("created_at", "id")
         .first()
     )
     if waiting is not None:
         await EventSignup.filter(id=waiting.id).update(status=SignupStatus.CONFIRMED)
+        await _hold_reward(event, waiting)
         return
-    await Event.filter(id=event_id).update(confirmed_count=F("confirmed_count") - 1)
+    await Event.filter(id=event.id).update(confirmed_count=F("confirmed_count") - 1)
 
 
 async def cancel_signup(*, actor: Actor, event_id: int) -> EventSignup:
@@ -172,14 +210,16 @@ async def cancel_signup(*, actor: Actor, event_id: int) -> EventSignup:
         if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED):
             raise InvalidTransition("Only a confirmed or waitlisted signup can be cancelled.")
         await EventSignup.filter(id=signup.id).update(status=SignupStatus.CANCELLED)
+        await void_award(source_type="event_signup", source_id=signup.id, actor_id=actor.user_id)
         if signup.status is SignupStatus.CONFIRMED:
-            await _hand_on_seat(event.id)
+            await _hand_on_seat(event)
         await signup.refresh_from_db()
     return signup
 
 
 async def check_in(*, actor: Actor, event_id: int, user_id: int) -> EventSignup:
-    """Mark a confirmed attendee present (organizer or admin) and award the event's points."""
+    """Mark a confirmed attendee present (organizer or admin): their held reward is posted
+    (or, without a hold, the event's points awarded)."""
     async with in_transaction():
         event = await _locked_event(actor, event_id)
         if not (actor.is_admin or event.organizer_id == actor.user_id):
@@ -194,7 +234,7 @@ async def check_in(*, actor: Actor, event_id: int, user_id: int) -> EventSignup:
         )
         if checked_in != 1:
             raise InvalidTransition("Only a confirmed signup can be checked in.")
-        await award(
+        await settle_award(
             community_id=event.community_id,
             user_id=user_id,
             reason=PointsReason.EVENT_ATTENDED,

@@ -28,7 +28,7 @@ from community.people import load_actor
 from community.report_queries import can_see_report
 from community.scope import is_grid_member_of, is_grid_staff_of, is_grid_worker_of
 from community.service_levels import is_overdue
-from marketplace.earning import award
+from marketplace.earning import settle_award, void_award
 from models import outbox
 from models.actor import Actor
 from models.civic import Report, ReportEvent
@@ -230,11 +230,13 @@ async def escalate_report(*, actor: Actor, report_id: int, note: str | None = No
 
 
 async def reject_report(*, actor: Actor, report_id: int, note: str | None = None) -> Report:
-    """Close a report as not actionable; the reason is required and nothing is earned."""
+    """Close a report as not actionable; the reason is required, nothing is earned and the
+    points held for the reporter are voided."""
     async with in_transaction():
         report, transition = await _open(Step.REJECT, actor, report_id)
         reason = _required_note(note)
         await move(report, to=transition.to, actor_id=actor.user_id, note=reason)
+        await void_award(source_type="report", source_id=report.id, actor_id=actor.user_id)
     return report
 
 
@@ -297,10 +299,12 @@ async def resolve_report(
 
 
 async def _award_reporter(report: Report, actor: Actor) -> int:
-    """Points for the reporter of a verified report; a flagged duplicate earns nothing."""
+    """Points for the reporter of a verified report: its hold is posted (or, without one,
+    points awarded); a flagged duplicate earns nothing and its hold, if any, is voided."""
     if report.duplicate_of_id is not None:
+        await void_award(source_type="report", source_id=report.id, actor_id=actor.user_id)
         return 0
-    return await award(
+    return await settle_award(
         community_id=report.community_id,
         user_id=report.reporter_id,
         reason=PointsReason.REPORT_VERIFIED,

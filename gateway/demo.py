@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from community.passwords import hash_password
 from gateway import demo_venues
+from gateway.demo_points import fund_demo_pool
 from models.civic import Event, Notice
 from models.enums import AccountKind, MerchantStatus, NoticeKind, OfferStatus, Role
 from models.grid import Community, Courtyard, MicroGrid, ResidentGroup
@@ -543,6 +544,7 @@ async def _write_plan(plan: DemoPlan, password_hash: str, report: Progress) -> N
         await _write_merchant(merchant, community.id, user_ids[merchant.owner_phone])
         report("merchants", done, len(plan.merchants))
     await Account.create(community_id=community.id, kind=AccountKind.POOL)
+    await fund_demo_pool(community.id)
     report("points pool", 1, 1)
     await _write_bulletin(plan, community.id, user_ids[plan.admin.phone], report)
     await demo_venues.write_venues(community_id=community.id, report=report)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from community.booking_jobs import run_booking_jobs
 from community.jobs import escalate_overdue
+from gateway.points_jobs import points_jobs
 from gateway.services import Services
 from marketplace.vouchers import expire_vouchers
 from models import outbox
@@ -30,7 +31,7 @@ JOBS: dict[str, Job] = {
 async def run_once(services: Services) -> dict[str, int]:
     """Run every job once; a failing job is logged and does not stop the others."""
     done: dict[str, int] = {}
-    for name, job in JOBS.items():
+    for name, job in {**JOBS, **points_jobs(services.settings)}.items():
         with outbox.collecting() as changes:
             try:
                 done[name] = await job()

@@ -55,6 +55,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     otel_enabled: bool = False
     log_level: str = "INFO"
+    hold_timeout_days: int = 30
 
     @property
     def production(self) -> bool:
@@ -91,6 +92,7 @@ class Settings:
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
             otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
+            hold_timeout_days=_env_int("HOLD_TIMEOUT_DAYS", 30),
         )
         settings.check()
         return settings

@@ -7,10 +7,14 @@ databases agreeing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from models.errors import InvalidInput
+
+COMMUNITY_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 def now() -> datetime:
@@ -32,3 +36,36 @@ def from_row(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value.astimezone(UTC)
     return datetime.fromisoformat(str(value)).astimezone(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day of a moment in the community's time zone."""
+    return moment.astimezone(COMMUNITY_TIMEZONE).date()
+
+
+def start_of_local_day(day: date) -> datetime:
+    """Midnight of a community calendar day, in UTC."""
+    return datetime.combine(day, time.min, COMMUNITY_TIMEZONE).astimezone(UTC)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clipped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_valid_day(expires_at: datetime) -> date:
+    """The last community day on which points expiring at `expires_at` can still be spent."""
+    return local_date(expires_at - timedelta(microseconds=1))
+
+
+def month_of(moment: datetime) -> str:
+    """The community calendar month of a moment, as YYYY-MM."""
+    local = moment.astimezone(COMMUNITY_TIMEZONE)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def start_of_local_month(moment: datetime) -> datetime:
+    local = local_date(moment)
+    return start_of_local_day(local.replace(day=1))

@@ -2,13 +2,19 @@
 
 Every movement is one Transfer that debits one account and credits another, plus one Entry
 per side carrying the balance it left. Balances are cached on the account rows and updated
-in the same statement that checks them, so a wallet or merchant account never goes below
-zero, and the database refuses it too (a CHECK constraint or trigger from the migrations).
-Corrections are new transfers; nothing here edits or deletes a transfer or an entry.
+in the same statement that checks them, so no account but the community's issuance account
+ever goes below zero (the pool included: it holds only what was funded), and the database
+refuses it too (a CHECK constraint or trigger from the migrations). Corrections are new
+transfers; nothing here edits or deletes a transfer or an entry.
+
+A wallet's balance is also the sum of its lots (marketplace.lots): a credit adds a lot (or
+restores the lots a refund came from), a debit takes lots earliest-expiry first, in the same
+transaction and under the wallet's row lock, which every writer of lots takes first.
 
 Lock order, the same in every unit of work so none can deadlock another: the community row
-(only while opening its pool), a voucher, an offer, wallets, merchant accounts, the pool.
-`post` moves balances in that order whichever side is debited.
+(only while opening one of its accounts), a voucher, an offer, wallets (then their lots),
+merchant accounts, the escrow, the pool, the settled account, the issuance account. `post`
+moves balances in that order whichever side is debited.
 """
 
 from __future__ import annotations
@@ -18,13 +24,27 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from marketplace import clock, lots
 from models import outbox
 from models.enums import AccountKind, PointsReason
-from models.errors import AlreadyExists, InsufficientPoints, InvalidInput, NotFound
+from models.errors import (
+    AlreadyExists,
+    InsufficientPoints,
+    InvalidInput,
+    NotFound,
+    PoolExhausted,
+)
 from models.ledger import Account, Entry, Transfer
 from models.sql import fetch, fetch_one, is_postgres
 
-_LOCK_RANK = {AccountKind.WALLET: 0, AccountKind.MERCHANT: 1, AccountKind.POOL: 2}
+_LOCK_RANK = {
+    AccountKind.WALLET: 0,
+    AccountKind.MERCHANT: 1,
+    AccountKind.ESCROW: 2,
+    AccountKind.POOL: 3,
+    AccountKind.SETTLED: 4,
+    AccountKind.ISSUANCE: 5,
+}
 _KEY_COLUMN = {AccountKind.WALLET: "user_id", AccountKind.MERCHANT: "merchant_id"}
 
 
@@ -47,6 +67,11 @@ class AccountRef:
     def pool(cls, account_id: int) -> AccountRef:
         return cls(AccountKind.POOL, account_id)
 
+    @classmethod
+    def of(cls, account: Account) -> AccountRef:
+        """The reference of a community account (pool, escrow, settled, issuance) by its id."""
+        return cls(account.kind, account.id)
+
     @property
     def column(self) -> str:
         return _KEY_COLUMN.get(self.kind, "id")
@@ -68,6 +93,7 @@ class Posting:
     source_type: str | None = None
     source_id: int | None = None
     idempotency_key: str | None = None
+    rule_version_id: int | None = None
 
     def fingerprint(self) -> str:
         """A digest of the content, stored with the transfer; built from plain values so it
@@ -103,6 +129,7 @@ class Posted:
 class _Moved:
     ref: AccountRef
     account_id: int
+    community_id: int
     delta: int
     balance: int
 
@@ -138,30 +165,32 @@ async def merchant_account_of(*, merchant_id: int, community_id: int) -> Account
 
 
 async def pool_of(*, community_id: int) -> Account:
-    """The community's reward pool, which issues points; opened on first use.
+    """The community's reward pool, which awards points; opened on first use.
 
     Call it before locking any wallet: opening locks the community row, which comes first
     in the lock order.
     """
-    pool = await _find_pool(community_id)
-    if pool is not None:
-        return pool
+    return await community_account(community_id=community_id, kind=AccountKind.POOL)
+
+
+async def community_account(*, community_id: int, kind: AccountKind) -> Account:
+    """One of the community's own accounts (pool, escrow, settled, issuance), opened on
+    first use; call it before locking any wallet, as for pool_of."""
+    account = await _find_community_account(community_id, kind)
+    if account is not None:
+        return account
     async with in_transaction():
         # No unique index can say "one pool per community": the community row lock does.
         if is_postgres():
             await fetch("SELECT id FROM community WHERE id = ? FOR UPDATE", community_id)
-        pool = await _find_pool(community_id)
-        if pool is None:
-            pool = await Account.create(community_id=community_id, kind=AccountKind.POOL)
-        return pool
+        account = await _find_community_account(community_id, kind)
+        if account is None:
+            account = await Account.create(community_id=community_id, kind=kind)
+        return account
 
 
-async def _find_pool(community_id: int) -> Account | None:
-    return (
-        await Account.filter(community_id=community_id, kind=AccountKind.POOL)
-        .order_by("id")
-        .first()
-    )
+async def _find_community_account(community_id: int, kind: AccountKind) -> Account | None:
+    return await Account.filter(community_id=community_id, kind=kind).order_by("id").first()
 
 
 async def lock_wallet(*, user_id: int) -> None:
@@ -174,11 +203,11 @@ async def lock_wallet(*, user_id: int) -> None:
 
 
 async def _move(ref: AccountRef, delta: int) -> _Moved | None:
-    """Apply delta to one balance, or None where that would take a wallet or merchant
-    account below zero (or the account does not exist)."""
+    """Apply delta to one balance, or None where that would take any account but the
+    issuance account below zero (or the account does not exist)."""
     row = await fetch_one(
         f"UPDATE account SET balance = balance + ? WHERE {ref.column} = ? AND kind = ? "
-        "AND (kind = 'POOL' OR balance + ? >= 0) RETURNING id, balance",
+        "AND (kind = 'ISSUANCE' OR balance + ? >= 0) RETURNING id, community_id, balance",
         delta,
         ref.owner_id,
         ref.kind.value,
@@ -186,7 +215,7 @@ async def _move(ref: AccountRef, delta: int) -> _Moved | None:
     )
     if row is None:
         return None
-    return _Moved(ref, int(row["id"]), delta, int(row["balance"]))
+    return _Moved(ref, int(row["id"]), int(row["community_id"]), delta, int(row["balance"]))
 
 
 async def replay(posting: Posting) -> Posted | None:
@@ -205,11 +234,18 @@ async def replay(posting: Posting) -> Posted | None:
     return Posted(existing, list(entries), replayed=True)
 
 
-async def post(posting: Posting) -> Posted:
+async def post(
+    posting: Posting,
+    *,
+    restore: lots.Restore | None = None,
+    expire_lot: lots.LotTaken | None = None,
+) -> Posted:
     """Make one transfer; call inside a transaction, which any error must roll back.
 
     A repeated idempotency key returns the first transfer; two calls with one key at the
-    same moment make one of them fail on the unique key, and its caller replays.
+    same moment make one of them fail on the unique key, and its caller replays. A credit
+    to a wallet adds a lot, or puts back the lots named by `restore`; a debit of a wallet
+    takes its lots earliest-expiry first, or exactly `expire_lot` (the expiry job).
     """
     if posting.amount <= 0:
         raise InvalidInput("The amount must be positive.", field="amount")
@@ -230,7 +266,9 @@ async def post(posting: Posting) -> Posted:
         source_id=posting.source_id,
         idempotency_key=posting.idempotency_key,
         fingerprint=posting.fingerprint() if posting.idempotency_key else None,
+        rule_version_id=posting.rule_version_id,
     )
+    await _move_lots(transfer, moved, restore, expire_lot)
     entries = await _insert_entries(transfer, posting, moved)
     for entry, side in zip(entries, moved, strict=True):
         if side.ref.kind is AccountKind.WALLET:
@@ -243,12 +281,44 @@ async def _move_both(posting: Posting) -> list[_Moved]:
     moved: list[_Moved] = []
     for ref in sorted(deltas, key=AccountRef.lock_rank):
         side = await _move(ref, deltas[ref])
+        if side is None and deltas[ref] < 0 and ref.kind is AccountKind.POOL:
+            raise PoolExhausted()
         if side is None and deltas[ref] < 0:
             raise InsufficientPoints()
         if side is None:
             raise NotFound("No such account.")
         moved.append(side)
     return moved
+
+
+async def _move_lots(
+    transfer: Transfer,
+    moved: list[_Moved],
+    restore: lots.Restore | None,
+    expire_lot: lots.LotTaken | None,
+) -> None:
+    """The wallet side's lots follow its balance (the wallet row is locked by now)."""
+    now = clock.now()
+    for side in moved:
+        if side.ref.kind is not AccountKind.WALLET:
+            continue
+        if side.delta > 0:
+            await lots.credit(
+                account_id=side.account_id,
+                community_id=side.community_id,
+                amount=side.delta,
+                transfer_id=transfer.id,
+                restore=restore,
+                now=now,
+            )
+        else:
+            await lots.debit(
+                account_id=side.account_id,
+                amount=-side.delta,
+                transfer_id=transfer.id,
+                exact=expire_lot,
+                now=now,
+            )
 
 
 async def _insert_entries(transfer: Transfer, posting: Posting, moved: list[_Moved]) -> list[Entry]:

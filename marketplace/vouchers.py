@@ -2,25 +2,28 @@
 
 A cancelled or expired voucher gives everything back: its unit returns to the offer's stock
 and its points return from the merchant to the holder's wallet (reason REFUND when the
-holder cancels, EXPIRY when it lapses). So remaining + ISSUED + USED = stock_added, and
-only a USED voucher leaves the points with the merchant.
+holder cancels, EXPIRY when it lapses), into the lots they were spent from, with their
+original expiry; what came from a lot that has expired since goes to the pool instead. So
+remaining + ISSUED + USED = stock_added, and only a USED voucher leaves the points with the
+merchant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, codes
-from marketplace.ledger import AccountRef, Posting, post
+from marketplace import clock, codes, lots
+from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post
 from marketplace.operators import is_operator, may_oversee, operates_any
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
 from models.errors import Forbidden, InvalidTransition, NotFound, VoucherNotUsable
-from models.market import Voucher
+from models.ledger import Transfer
+from models.market import Merchant, Voucher
 from models.paging import Page, keyset_page
 from models.sql import fetch_one, is_postgres
 
@@ -145,25 +148,51 @@ def _claimed(row: dict[str, Any]) -> _Claimed:
 
 
 async def _give_back(claimed: _Claimed, *, reason: PointsReason, actor_id: int | None) -> None:
-    """Return the unit to stock and the points to the holder (lock order: offer, wallet,
-    merchant account)."""
+    """Return the unit to stock and the points to the holder's lots (lock order: offer,
+    wallet, merchant account, pool); points of lots expired since go to the pool."""
     offer = await fetch_one(
         "UPDATE offer SET remaining = remaining + 1 WHERE id = ? RETURNING merchant_id, title",
         claimed.offer_id,
     )
     if offer is None:
         raise NotFound("No such offer.", field="offerId")
-    await post(
-        Posting(
-            debit=AccountRef.merchant(int(offer["merchant_id"])),
-            credit=AccountRef.wallet(claimed.holder_id),
-            amount=claimed.points_spent,
-            reason=reason,
-            memo=str(offer["title"]),
-            actor_id=actor_id,
-            source_type="voucher",
-            source_id=claimed.voucher_id,
+    await lock_wallet(user_id=claimed.holder_id)
+    merchant_id = int(offer["merchant_id"])
+    refund = Posting(
+        debit=AccountRef.merchant(merchant_id),
+        credit=AccountRef.wallet(claimed.holder_id),
+        amount=claimed.points_spent,
+        reason=reason,
+        memo=str(offer["title"]),
+        actor_id=actor_id,
+        source_type="voucher",
+        source_id=claimed.voucher_id,
+    )
+    plan = await _refund_plan(claimed)
+    if plan.to_wallet:
+        await post(replace(refund, amount=plan.to_wallet), restore=plan.restore)
+    if plan.expired:
+        merchant = await Merchant.get(id=merchant_id)
+        pool = await pool_of(community_id=merchant.community_id)
+        await post(
+            replace(
+                refund,
+                credit=AccountRef.pool(pool.id),
+                amount=plan.expired,
+                reason=PointsReason.EXPIRY,
+                memo=f"{offer['title']}: refund of expired points"[:200],
+            )
         )
+
+
+async def _refund_plan(claimed: _Claimed) -> lots.RefundPlan:
+    spent = await Transfer.filter(
+        source_type="voucher", source_id=claimed.voucher_id, reason=PointsReason.REDEMPTION
+    ).first()
+    if spent is None:  # no redemption transfer to follow: a new lot
+        return lots.RefundPlan(lots.Restore(fresh=claimed.points_spent))
+    return await lots.refund_plan(
+        debit_transfer_id=spent.id, amount=claimed.points_spent, now=clock.now()
     )
 
 

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('gridpoints', '0002_ledger_guards')]
+    dependencies = [('gridpoints', '0004_points_lots_guards')]
 
     initial = False
 

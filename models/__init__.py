@@ -8,5 +8,6 @@ MODEL_MODULES = [
     "models.ledger",
     "models.market",
     "models.civic",
+    "models.points",
     "models.venues",
 ]

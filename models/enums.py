@@ -17,6 +17,9 @@ class AccountKind(StrEnum):
     WALLET = "WALLET"
     MERCHANT = "MERCHANT"
     POOL = "POOL"
+    ISSUANCE = "ISSUANCE"  # where funded points come from; the only account below zero
+    ESCROW = "ESCROW"  # points held for open holds
+    SETTLED = "SETTLED"  # merchants' points paid out by the community
 
 
 class PointsReason(StrEnum):
@@ -27,6 +30,22 @@ class PointsReason(StrEnum):
     REFUND = "REFUND"
     EXPIRY = "EXPIRY"
     ADJUSTMENT = "ADJUSTMENT"
+    FUNDING = "FUNDING"
+    HOLD = "HOLD"
+    HOLD_RELEASED = "HOLD_RELEASED"
+    SETTLEMENT = "SETTLEMENT"
+
+
+class HoldStatus(StrEnum):
+    PENDING = "PENDING"
+    POSTED = "POSTED"
+    VOIDED = "VOIDED"
+
+
+class ExpiryRule(StrEnum):
+    NEVER = "NEVER"
+    MONTHS_AFTER_EARNING = "MONTHS_AFTER_EARNING"
+    END_OF_FOLLOWING_YEAR = "END_OF_FOLLOWING_YEAR"
 
 
 class MerchantStatus(StrEnum):

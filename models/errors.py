@@ -15,6 +15,8 @@
         ├── OfferNotAvailable
         ├── VoucherNotUsable
         ├── RateLimited
+        ├── PoolExhausted
+        ├── IssuanceCapReached
         ├── SlotTaken           (a venue's time is held by another booking)
         └── BookingBlocked      (no-shows keep the person from booking for a while)
 
@@ -101,6 +103,16 @@ class VoucherNotUsable(UserFacingError):
 class RateLimited(UserFacingError):
     code = "RATE_LIMITED"
     default_message = "Too many attempts. Try again later."
+
+
+class PoolExhausted(UserFacingError):
+    code = "POOL_EXHAUSTED"
+    default_message = "The reward pool does not hold enough points: an admin must fund it."
+
+
+class IssuanceCapReached(UserFacingError):
+    code = "ISSUANCE_CAP_REACHED"
+    default_message = "This would issue more points this month than the community's cap allows."
 
 
 class SlotTaken(UserFacingError):

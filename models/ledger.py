@@ -11,13 +11,17 @@ from models.people import User
 
 if TYPE_CHECKING:
     from models.market import Merchant
+    from models.points import EarningRuleVersion
 
 
 class Account(Model):
-    """A wallet (user), a merchant account, or the community's reward pool.
+    """A wallet (user), a merchant account, or one of the community's own accounts: the
+    reward pool, the issuance account that funds it, the escrow of open holds, and the
+    account merchants' settled points go to.
 
     The balance is a cache of the sum of the account's entries, written in the same
-    transaction as the entries. Only the pool may go negative: it issues points.
+    transaction as the entries. Only the issuance account goes negative: it is where funded
+    points come from.
     """
 
     id = fields.IntField(primary_key=True)
@@ -61,15 +65,22 @@ class Transfer(Model):
     source_id = fields.IntField(null=True)
     idempotency_key = fields.CharField(max_length=120, null=True, unique=True)
     fingerprint = fields.CharField(max_length=64, null=True)
+    rule_version: fields.ForeignKeyNullableRelation["EarningRuleVersion"] = fields.ForeignKeyField(
+        "gridpoints.EarningRuleVersion",
+        related_name="transfers",
+        null=True,
+        on_delete=fields.RESTRICT,
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     debit_account_id: int
     credit_account_id: int
     actor_id: int | None
+    rule_version_id: int | None
 
     class Meta:
         table = "points_transfer"
-        indexes = (("source_type", "source_id"),)
+        indexes = (("source_type", "source_id"), ("reason", "created_at"))
 
 
 class Entry(Model):

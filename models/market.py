@@ -1,11 +1,16 @@
 """The marketplace: merchants, their operators, offers and vouchers."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.enums import MerchantStatus, OfferStatus, VoucherStatus
 from models.grid import Community
 from models.people import User
+
+if TYPE_CHECKING:
+    from models.points import MerchantSettlement
 
 
 class Merchant(Model):
@@ -88,9 +93,16 @@ class Voucher(Model):
     expires_at = fields.DatetimeField(null=True)
     used_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
+    settlement: fields.ForeignKeyNullableRelation["MerchantSettlement"] = fields.ForeignKeyField(
+        "gridpoints.MerchantSettlement",
+        related_name="vouchers_settled",
+        null=True,
+        on_delete=fields.RESTRICT,
+    )
 
     offer_id: int
     holder_id: int
+    settlement_id: int | None
 
     class Meta:
         table = "voucher"

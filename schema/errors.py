@@ -28,6 +28,8 @@ class ErrorCode(Enum):
     OFFER_NOT_AVAILABLE = "OFFER_NOT_AVAILABLE"
     VOUCHER_NOT_USABLE = "VOUCHER_NOT_USABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    POOL_EXHAUSTED = "POOL_EXHAUSTED"
+    ISSUANCE_CAP_REACHED = "ISSUANCE_CAP_REACHED"
     SLOT_TAKEN = strawberry.enum_value(
         "SLOT_TAKEN", description="The venue's time overlaps another booking that holds it."
     )

@@ -5,17 +5,33 @@ from __future__ import annotations
 import itertools
 
 from community.people import load_actor
+from marketplace.funding import fund
 from models.actor import Actor
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import GridAssignment, User, UserRole
 
 _phones = itertools.count(13900000000)
+# Points enter a pool only by funding: every test community's pool starts with plenty.
+TEST_POOL_FUNDING = 1_000_000
 
 
 async def community(name: str = "Xingrong") -> Community:
     existing = await Community.get_or_none(name=name)
-    return existing or await Community.create(name=name)
+    home = existing or await Community.create(name=name)
+    await funded(home.id)
+    return home
+
+
+async def funded(community_id: int, points: int = TEST_POOL_FUNDING) -> None:
+    """Fund the community's pool once (later calls replay the first funding)."""
+    await fund(
+        community_id=community_id,
+        amount=points,
+        memo="Test funding",
+        actor_id=None,
+        idempotency_key=f"test-funding:{community_id}",
+    )
 
 
 async def grid(name: str = "Grid 1", courtyard: str = "Courtyard 1") -> MicroGrid:

@@ -1,4 +1,5 @@
-"""The demo community: exact shape, valid logins, an untouched ledger, idempotent and atomic."""
+"""The demo community: exact shape, valid logins, a funded pool and nothing else in the ledger,
+idempotent and atomic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from tortoise import Tortoise
 
 from community.passwords import verify_password
 from gateway.demo import COMMUNITY_NAME, DemoSummary, load_demo
-from models.enums import AccountKind, MerchantStatus, OfferStatus, Role
+from gateway.demo_points import DEMO_POOL_FUNDING
+from models.enums import AccountKind, MerchantStatus, OfferStatus, PointsReason, Role
 from models.grid import Community, Courtyard, MicroGrid, ResidentGroup
 from models.ledger import Account, Entry, Transfer
 from models.market import Merchant, MerchantOperator, Offer
@@ -139,13 +141,17 @@ async def test_merchants_are_active_with_owner_account_and_offers() -> None:
     assert await Account.filter(kind=AccountKind.POOL).count() == 1
 
 
-async def test_ledger_is_untouched() -> None:
+async def test_ledger_holds_only_the_pools_funding() -> None:
     await _load()
 
-    balances = {account.balance for account in await Account.all()}
-    assert balances == {0}
-    assert await Transfer.all().count() == 0
-    assert await Entry.all().count() == 0
+    balances = {account.kind: account.balance for account in await Account.all() if account.balance}
+    assert balances == {
+        AccountKind.POOL: DEMO_POOL_FUNDING,
+        AccountKind.ISSUANCE: -DEMO_POOL_FUNDING,
+    }
+    transfers = await Transfer.all()
+    assert [(t.reason, t.amount) for t in transfers] == [(PointsReason.FUNDING, DEMO_POOL_FUNDING)]
+    assert await Entry.all().count() == 2
 
 
 async def test_sample_logins_hold_their_roles_and_the_password() -> None:

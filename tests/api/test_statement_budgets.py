@@ -115,7 +115,8 @@ async def test_report_queue_is_six_statements_at_most(
     assert len(sent) <= 6, sent
 
 
-async def test_redeem_is_eight_statements_at_most(client: GraphQLClient) -> None:
+async def test_redeem_is_ten_statements_at_most(client: GraphQLClient) -> None:
+    """Eight before lots, and two for them: record what each lot gives, then take it."""
     offer_ids, _ = await _marketplace(offers=5)
     resident = await _rich_resident(100)
     variables = {"offer": global_id("Offer", offer_ids[0]), "key": "once"}
@@ -123,4 +124,4 @@ async def test_redeem_is_eight_statements_at_most(client: GraphQLClient) -> None
         result = await client.execute(REDEEM, variables, as_=resident)
     assert result["data"]["redeemOffer"]["errors"] == []
     assert result["data"]["redeemOffer"]["pointsBalance"] == 95
-    assert len(sent) <= 8, sent
+    assert len(sent) <= 10, sent

@@ -17,11 +17,12 @@ from tests.domain.market_helpers import (
     admin,
     assert_ledger_consistent,
     balance,
-    count,
+    count_transfers,
     outsider,
     resident,
     snapshot,
 )
+from tests.factories import TEST_POOL_FUNDING
 
 
 async def test_an_admin_adds_and_takes_points_with_a_memo() -> None:
@@ -38,7 +39,7 @@ async def test_an_admin_adds_and_takes_points_with_a_memo() -> None:
     assert (taken.amount, taken.balance_after, taken.reason) == (-20, 30, PointsReason.ADJUSTMENT)
     assert await balance(user) == 30
     pool = await Account.get(kind=AccountKind.POOL)
-    assert pool.balance == -30
+    assert pool.balance == TEST_POOL_FUNDING - 30
     transfer = await Transfer.get(id=taken.transfer_id)
     assert (transfer.actor_id, transfer.source_type, transfer.source_id) == (
         boss.user_id,
@@ -161,7 +162,7 @@ async def test_the_same_key_at_the_same_moment_moves_points_once() -> None:
         )
     )
     assert len({e.id for e in entries}) == 1
-    assert await count("points_transfer") == 1
+    assert await count_transfers() == 1
     assert await balance(user) == 25
 
 
@@ -179,5 +180,5 @@ async def test_a_concurrent_repeated_debit_replays_instead_of_failing() -> None:
     assert len({e.id for e in entries}) == 1
     assert await balance(user) == 0
     assert await Entry.filter(amount=-30, account__kind=AccountKind.WALLET).count() == 1
-    assert await count("points_transfer") == 2
+    assert await count_transfers() == 2
     await assert_ledger_consistent()

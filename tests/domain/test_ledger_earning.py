@@ -29,6 +29,7 @@ from tests.domain.market_helpers import (
     assert_ledger_consistent,
     balance,
     count,
+    count_transfers,
     resident,
     snapshot,
 )
@@ -120,7 +121,7 @@ async def test_the_same_source_awarded_at_the_same_moment_is_awarded_once() -> N
     user = await resident()
     given = await asyncio.gather(*(_award(user, 7) for _ in range(6)))
     assert sorted(given) == [0] * 5 + [10]
-    assert await count("points_transfer") == 1
+    assert await count_transfers() == 1
 
 
 async def test_nothing_is_given_for_a_zero_rule_or_a_negative_amount() -> None:
@@ -128,7 +129,7 @@ async def test_nothing_is_given_for_a_zero_rule_or_a_negative_amount() -> None:
     await set_rule(actor=boss, reason=REPORT, points=0, daily_cap=None)
     assert await _award(user, 1) == 0
     assert await _award(user, 2, reason=PointsReason.EVENT_ATTENDED, points=-5) == 0
-    assert await count("points_transfer") == 0
+    assert await count_transfers() == 0
 
 
 async def test_the_daily_cap_clips_the_award_that_reaches_it() -> None:
@@ -175,7 +176,7 @@ async def test_an_award_rolls_back_with_the_callers_transaction() -> None:
             assert await _award(user, 1) == 10
             raise CallerFailed
     assert await balance(user) == 0
-    assert await count("points_transfer") == 0
+    assert await count_transfers() == 0
     assert await _award(user, 1) == 10
 
 

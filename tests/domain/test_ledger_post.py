@@ -38,6 +38,7 @@ from tests.domain.market_helpers import (
     resident,
     snapshot,
 )
+from tests.factories import TEST_POOL_FUNDING
 from tests.statements import counting_statements
 
 
@@ -80,7 +81,7 @@ async def test_a_transfer_writes_both_sides_and_the_balances_they_leave() -> Non
 
     wallet = await Account.get(user_id=user_id)
     pool = await Account.get(id=pool_id)
-    assert (wallet.balance, pool.balance) == (18, -18)
+    assert (wallet.balance, pool.balance) == (18, TEST_POOL_FUNDING - 18)
     transfer = await Transfer.get(id=posted.transfer.id)
     assert (transfer.debit_account_id, transfer.credit_account_id) == (wallet.id, pool.id)
     assert (transfer.amount, transfer.memo, transfer.actor_id) == (12, "fix", user_id)
@@ -88,7 +89,7 @@ async def test_a_transfer_writes_both_sides_and_the_balances_they_leave() -> Non
     sides = {
         e.account_id: (e.amount, e.balance_after) for e in await Entry.filter(transfer=transfer)
     }
-    assert sides == {wallet.id: (-12, 18), pool.id: (12, -18)}
+    assert sides == {wallet.id: (-12, 18), pool.id: (12, TEST_POOL_FUNDING - 18)}
     assert [(c.key, c.object_id) for c in changes] == [(user_id, posted.entry_for(wallet.id).id)]
     await assert_ledger_consistent()
 
@@ -161,8 +162,11 @@ async def test_the_database_refuses_a_negative_wallet_or_merchant_even_bypassing
             pool_id,
             pool_id,
         )
-    await fetch("UPDATE account SET balance = -1 WHERE id = ?", pool_id)  # the pool issues
-    assert (await Account.get(id=pool_id)).balance == -1
+    with pytest.raises(IntegrityError):  # the pool holds only what was funded
+        await fetch("UPDATE account SET balance = -1 WHERE id = ?", pool_id)
+    issuance = await Account.get(community_id=community_id, kind=AccountKind.ISSUANCE)
+    await fetch("UPDATE account SET balance = -1 WHERE id = ?", issuance.id)  # funds the pool
+    assert (await Account.get(id=issuance.id)).balance == -1
 
 
 async def test_the_balance_is_one_read_of_the_cached_column() -> None:
@@ -193,6 +197,8 @@ async def test_history_lists_the_wallets_entries_newest_first() -> None:
 async def test_accounts_opened_at_the_same_moment_are_opened_once() -> None:
     user = await resident()
     merchant, _ = await active_merchant()
+    await Entry.filter(account__kind__in=[AccountKind.POOL, AccountKind.ISSUANCE]).delete()
+    await Transfer.filter(reason=PointsReason.FUNDING).delete()
     await Account.filter(kind=AccountKind.POOL).delete()
     await asyncio.gather(
         *(wallet_of(user_id=user.user_id, community_id=user.community_id) for _ in range(5)),
