@@ -160,7 +160,7 @@ async def _insert(
         purpose=purpose,
     )
     hold_id = await booking_deposits.place(
-        venue=venue, booker_id=actor.user_id, booking_id=booking.id
+        venue=venue, booker_id=actor.user_id, booking_id=booking.id, ends_at=ends
     )
     if hold_id is not None:
         await Booking.filter(id=booking.id).update(
