@@ -15,6 +15,7 @@ import pytest
 from community import bookings, venues
 from community.booking_rules import COMMUNITY_TZ, local
 from gateway import jobs
+from marketplace.funding import fund_pool
 from models.actor import Actor
 from models.enums import BookingStatus, Role
 from models.venues import Booking, Venue
@@ -23,6 +24,8 @@ from tests import factories
 from tests.api.client import GraphQLClient, make_client
 from tests.api.test_subscriptions import GraphQLWebSocket, listening
 from tests.dbsetup import TEST_REDIS_URL
+from tests.domain.market_helpers import fund
+from tests.domain.points_helpers import assert_points_consistent
 from tests.domain.venue_helpers import HALL, every_day
 from tests.statements import counting_statements
 
@@ -380,3 +383,31 @@ async def test_my_bookings_cost_the_same_statements_for_three_or_fifteen(
     live: GraphQLClient,
 ) -> None:
     assert await _statements_for_bookings(live, 3) == await _statements_for_bookings(live, 15)
+
+
+async def test_a_deposit_over_graphql_needs_the_points_and_returns_on_check_in(
+    live: GraphQLClient,
+) -> None:
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
+    resident = await factories.user(name="Resident")
+    poor = await factories.user(name="Poor")
+    await fund_pool(actor=admin, amount=500, memo="Grant", idempotency_key="grant")
+    await fund(resident, 50, by=admin)
+    hall = await open_hall(admin, deposit_points=30, min_notice_minutes=0, check_in_minutes=60)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    starts = now + timedelta(minutes=30 - now.minute % 30)
+    refused = await book(live, poor, hall, starts)
+    assert refused["booking"] is None
+    assert [e["code"] for e in refused["errors"]] == ["INSUFFICIENT_POINTS"]
+    booked = await book(live, resident, hall, starts)
+    assert booked["errors"] == []
+    me = "{ me { pointsBalance } myBookings { edges { node { depositPoints } } } }"
+    seen = (await live.execute(me, as_=resident))["data"]
+    assert seen["me"]["pointsBalance"] == 20
+    assert seen["myBookings"]["edges"] == [{"node": {"depositPoints": 30}}]
+    done = await live.execute(
+        CHECK_IN, {"id": booked["booking"]["id"], "code": hall.check_in_code}, as_=resident
+    )
+    assert done["data"]["checkInBooking"]["errors"] == []
+    assert (await live.execute(me, as_=resident))["data"]["me"]["pointsBalance"] == 50
+    await assert_points_consistent()
