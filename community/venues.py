@@ -242,7 +242,7 @@ async def close_venue(
 ) -> Closed:
     """Close a venue for a period (admins): it takes no bookings then, the bookings it had
     are cancelled with their deposits returned, their holders hear of it (bookingUpdated),
-    and a notice tells the community."""
+    and a notice tells the community. Closing the same period again changes nothing."""
     _require_manager(actor)
     starts = booking_rules.aware(starts_at, field="startsAt")
     ends = booking_rules.aware(ends_at, field="endsAt")
@@ -254,6 +254,9 @@ async def close_venue(
         raise InvalidInput("This period is over already.", field="endsAt")
     async with in_transaction():
         venue = await _venue(actor, venue_id, lock=True)
+        same = await VenueClosure.get_or_none(venue_id=venue.id, starts_at=starts, ends_at=ends)
+        if same is not None:  # a retry: the closure is made and its bookings told already
+            return Closed(closure=same, cancelled=[])
         closure = await VenueClosure.create(
             venue_id=venue.id,
             starts_at=starts,

@@ -349,6 +349,15 @@ async def test_closing_a_venue_cancels_its_bookings_then_and_tells_their_holders
     notice = await Notice.get(community_id=cast.admin.community_id)
     assert notice.title == f"{hall.name} closed"
     assert "Roof repairs" in notice.body
+    again = await venues.close_venue(
+        actor=cast.admin,
+        venue_id=hall.id,
+        starts_at=at(1, 21, 30),
+        ends_at=at(3, 0),
+        reason="Roof repairs",
+    )
+    assert (again.closure.id, again.cancelled) == (closed.closure.id, [])
+    assert await Notice.all().count() == 1
 
 
 async def test_an_event_books_its_venue_like_anyone_else() -> None:
