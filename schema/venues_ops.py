@@ -70,6 +70,28 @@ First = Annotated[
     int | None, strawberry.argument(description="How many to return (0-100, default 20).")
 ]
 After = Annotated[str | None, strawberry.argument(description="The endCursor of the page before.")]
+CreateVenueArg = Annotated[
+    CreateVenueInput, strawberry.argument(description="The new venue's terms.")
+]
+UpdateVenueArg = Annotated[
+    UpdateVenueInput, strawberry.argument(description="The venue and the terms to change.")
+]
+CloseVenueArg = Annotated[
+    CloseVenueInput, strawberry.argument(description="The venue, the period and why.")
+]
+BookVenueArg = Annotated[
+    BookVenueInput, strawberry.argument(description="The venue, the time and who comes.")
+]
+RejectBookingArg = Annotated[
+    RejectBookingInput, strawberry.argument(description="The booking and why it is turned down.")
+]
+CancelBookingArg = Annotated[
+    CancelBookingInput, strawberry.argument(description="The booking to cancel.")
+]
+CheckInBookingArg = Annotated[
+    CheckInBookingInput,
+    strawberry.argument(description="The booking, and the site's code for the booker."),
+]
 BookingId = Annotated[strawberry.ID, strawberry.argument(description="The booking.")]
 
 
@@ -113,7 +135,7 @@ class VenueQuery:
 @strawberry.type
 class VenueMutation:
     @strawberry.mutation(description="Add a venue (community admins).")
-    async def create_venue(self, info: Info, input: CreateVenueInput) -> VenuePayload:
+    async def create_venue(self, info: Info, input: CreateVenueArg) -> VenuePayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -123,7 +145,7 @@ class VenueMutation:
         )
 
     @strawberry.mutation(description="Change a venue's terms (community admins).")
-    async def update_venue(self, info: Info, input: UpdateVenueInput) -> VenuePayload:
+    async def update_venue(self, info: Info, input: UpdateVenueArg) -> VenuePayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -137,7 +159,7 @@ class VenueMutation:
         "then, and the bookings it had are cancelled, their deposits returned and their "
         "holders told (bookingUpdated, and a notice)."
     )
-    async def close_venue(self, info: Info, input: CloseVenueInput) -> CloseVenuePayload:
+    async def close_venue(self, info: Info, input: CloseVenueArg) -> CloseVenuePayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -157,7 +179,7 @@ class VenueMutation:
         description="Book a venue's time: confirmed at once, or requested where the venue "
         "needs approval. Asking again for the same time returns the same booking."
     )
-    async def book_venue(self, info: Info, input: BookVenueInput) -> BookingPayload:
+    async def book_venue(self, info: Info, input: BookVenueArg) -> BookingPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -190,7 +212,7 @@ class VenueMutation:
         description="Turn a requested booking down with a reason (venue staff; never their "
         "own booking); the deposit returns."
     )
-    async def reject_booking(self, info: Info, input: RejectBookingInput) -> BookingPayload:
+    async def reject_booking(self, info: Info, input: RejectBookingArg) -> BookingPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -203,7 +225,7 @@ class VenueMutation:
         description="Cancel a booking before it starts: the booker (after the venue's "
         "deadline the deposit is forfeited) or venue staff (the deposit returns)."
     )
-    async def cancel_booking(self, info: Info, input: CancelBookingInput) -> BookingPayload:
+    async def cancel_booking(self, info: Info, input: CancelBookingArg) -> BookingPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -216,7 +238,7 @@ class VenueMutation:
         description="Check a confirmed booking in within the window around its start: venue "
         "staff, or the booker with the code shown at the venue. The deposit returns."
     )
-    async def check_in_booking(self, info: Info, input: CheckInBookingInput) -> BookingPayload:
+    async def check_in_booking(self, info: Info, input: CheckInBookingArg) -> BookingPayload:
         scope = info.context.scope
         return await mutate(
             info,
