@@ -32,6 +32,7 @@ from gateway.metrics import OPERATION_NAMES, OperationMetrics, metrics_endpoint
 from gateway.persisted import persisted_documents
 from gateway.services import Services
 from gateway.settings import Settings
+from gateway.venue_calendar import calendar_route
 from gateway.websockets import GatewayTransportWSHandler, GatewayWebSocketAdapter
 from resolvers.scope import RequestScope
 from schema.context import Context
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(services)),
+            calendar_route(services),
             Mount(MEDIA_URL.rstrip("/"), MediaFiles(directory=settings.media_dir)),
             *(graphiql.routes() if settings.graphiql else []),
         ],

@@ -17,6 +17,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from community.passwords import hash_password
+from gateway import demo_venues
 from gateway.demo_points import fund_demo_pool
 from models.civic import Event, Notice
 from models.enums import AccountKind, MerchantStatus, NoticeKind, OfferStatus, Role
@@ -546,6 +547,7 @@ async def _write_plan(plan: DemoPlan, password_hash: str, report: Progress) -> N
     await fund_demo_pool(community.id)
     report("points pool", 1, 1)
     await _write_bulletin(plan, community.id, user_ids[plan.admin.phone], report)
+    await demo_venues.write_venues(community_id=community.id, report=report)
 
 
 async def load_demo(*, password: str, progress: Progress | None = None) -> DemoSummary:

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from community.booking_jobs import run_booking_jobs
 from community.jobs import escalate_overdue
 from gateway.points_jobs import points_jobs
 from gateway.services import Services
@@ -23,6 +24,7 @@ Job = Callable[[], Awaitable[int]]
 JOBS: dict[str, Job] = {
     "expire_vouchers": lambda: expire_vouchers(),
     "escalate_overdue_reports": lambda: escalate_overdue(),
+    "venue_bookings": lambda: run_booking_jobs(),
 }
 
 

@@ -9,4 +9,5 @@ MODEL_MODULES = [
     "models.market",
     "models.civic",
     "models.points",
+    "models.venues",
 ]

@@ -104,3 +104,21 @@ class NoticeKind(StrEnum):
     POLICY = "POLICY"
     JOB = "JOB"
     ACTIVITY = "ACTIVITY"
+
+
+class VenueAudience(StrEnum):
+    """Who may book a venue: residents, grid staff (members and workers), merchants."""
+
+    RESIDENT = "RESIDENT"
+    GRID_STAFF = "GRID_STAFF"
+    MERCHANT = "MERCHANT"
+
+
+class BookingStatus(StrEnum):
+    REQUESTED = "REQUESTED"
+    CONFIRMED = "CONFIRMED"
+    REJECTED = "REJECTED"
+    CANCELLED = "CANCELLED"
+    CHECKED_IN = "CHECKED_IN"
+    COMPLETED = "COMPLETED"
+    NO_SHOW = "NO_SHOW"

@@ -16,7 +16,9 @@
         ├── VoucherNotUsable
         ├── RateLimited
         ├── PoolExhausted
-        └── IssuanceCapReached
+        ├── IssuanceCapReached
+        ├── SlotTaken           (a venue's time is held by another booking)
+        └── BookingBlocked      (no-shows keep the person from booking for a while)
 
 Domain functions raise these; the GraphQL layer maps them, and nothing else, to responses.
 """
@@ -111,3 +113,13 @@ class PoolExhausted(UserFacingError):
 class IssuanceCapReached(UserFacingError):
     code = "ISSUANCE_CAP_REACHED"
     default_message = "This would issue more points this month than the community's cap allows."
+
+
+class SlotTaken(UserFacingError):
+    code = "SLOT_TAKEN"
+    default_message = "This time overlaps another booking of the venue."
+
+
+class BookingBlocked(UserFacingError):
+    code = "BOOKING_BLOCKED"
+    default_message = "You cannot book venues for a while after repeated no-shows."

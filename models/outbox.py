@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 POINTS_TOPIC = "points"
 REPORT_TOPIC = "report"
+BOOKING_TOPIC = "booking"  # keyed by the booker: a holder hears of all their bookings
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,10 @@ def points_changed(*, user_id: int, entry_id: int) -> None:
 
 def report_changed(*, report_id: int) -> None:
     record(REPORT_TOPIC, key=report_id, object_id=report_id)
+
+
+def booking_changed(*, booker_id: int, booking_id: int) -> None:
+    record(BOOKING_TOPIC, key=booker_id, object_id=booking_id)
 
 
 @contextmanager

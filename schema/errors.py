@@ -31,6 +31,8 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     POOL_EXHAUSTED = "POOL_EXHAUSTED"
     ISSUANCE_CAP_REACHED = "ISSUANCE_CAP_REACHED"
+    SLOT_TAKEN = "SLOT_TAKEN"
+    BOOKING_BLOCKED = "BOOKING_BLOCKED"
 
 
 describe_values(
@@ -49,6 +51,8 @@ describe_values(
         "RATE_LIMITED": "Too many attempts; wait and try again.",
         "POOL_EXHAUSTED": "The community's reward pool has too few points for this award.",
         "ISSUANCE_CAP_REACHED": "This month's cap on points issued from the pool is reached.",
+        "SLOT_TAKEN": "The venue's time overlaps another booking that holds it.",
+        "BOOKING_BLOCKED": "Booking is blocked for a while after repeated no-shows.",
     },
 )
 

@@ -20,6 +20,7 @@ from models.grid import Community, Courtyard, MicroGrid
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
 from models.people import User
+from models.venues import Booking, Venue
 from resolvers import node as nodes
 from schema.base import Node
 from schema.budgets import MutationBudget
@@ -42,6 +43,8 @@ from schema.people_ops import PeopleMutation, PeopleQuery
 from schema.points_ops import PointsMutation, PointsQuery, PointsSubscription
 from schema.refusals import ReportRefusals
 from schema.subscriptions import Subscription
+from schema.venues import BookingType, VenueType
+from schema.venues_ops import VenueMutation, VenueQuery, VenueSubscription
 
 CACHED_DOCUMENTS = 1000
 MAX_TOKENS = 2000
@@ -60,6 +63,8 @@ NODE_TYPES: dict[type[Model], Callable[[Any], Node]] = {
     Merchant: MerchantType.of,
     Offer: OfferType.of,
     Voucher: VoucherType.of,
+    Venue: VenueType.of,
+    Booking: BookingType.of,
 }
 
 
@@ -89,9 +94,13 @@ class NodeQuery:
         return [NODE_TYPES[type(row)](row) if row is not None else None for row in rows]
 
 
-Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, PointsQuery))
-Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation, PointsMutation))
-Subscriptions = merge_types("Subscription", (Subscription, PointsSubscription))
+Query = merge_types(
+    "Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, PointsQuery, VenueQuery)
+)
+Mutation = merge_types(
+    "Mutation", (PeopleMutation, CivicMutation, MarketMutation, PointsMutation, VenueMutation)
+)
+Subscriptions = merge_types("Subscription", (Subscription, PointsSubscription, VenueSubscription))
 Query.__strawberry_definition__.description = "What can be read."  # type: ignore[attr-defined]
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "What can be changed: by POST only; each returns a payload with `errors`."

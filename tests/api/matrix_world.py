@@ -15,24 +15,33 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
 
-from community import events, notices, report_workflow, reports, suggestions
+from community import bookings, events, notices, report_workflow, reports, suggestions, venues
+from community.booking_rules import COMMUNITY_TZ, day_hours, local
 from community.grid import ensure_community
 from community.people import load_actor
 from marketplace import adjustments, merchants, offers, redemption
 from models.actor import Actor
 from models.civic import Event, EventSignup, Notice, Report, Suggestion
-from models.enums import NoticeKind, OfferStatus, ReportCategory, ReportStatus, Role
+from models.enums import (
+    NoticeKind,
+    OfferStatus,
+    ReportCategory,
+    ReportStatus,
+    Role,
+    VenueAudience,
+)
 from models.grid import Community, Courtyard, MicroGrid
 from models.ledger import Entry
 from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
+from models.venues import Booking, Venue
 from tests import factories
 
 # Test-strength argon2id. A login verifies with the parameters stored in the hash, so the
@@ -68,6 +77,34 @@ def new_phone() -> str:
 
 def unique(prefix: str) -> str:
     return f"{prefix} {next(_serial)}"
+
+
+# A venue open all day every day, bookable by residents (everyone is one) from now on.
+MATRIX_VENUE = venues.VenueTerms(
+    name="Matrix hall",
+    description="For the matrix",
+    location="Building 1",
+    capacity=20,
+    slot_minutes=30,
+    max_booking_minutes=240,
+    advance_days=30,
+    min_notice_minutes=0,
+    cancel_deadline_minutes=60,
+    check_in_minutes=60,
+    opening_hours=tuple(day_hours(weekday, "00:00", "00:00") for weekday in range(7)),
+    audiences=frozenset({VenueAudience.RESIDENT}),
+)
+
+
+def tomorrow_at(hour: int, minute: int = 0) -> datetime:
+    day = local(datetime.now(UTC)).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=COMMUNITY_TZ)
+
+
+def next_half_hour() -> datetime:
+    """The next slot boundary: a booking starting then can be checked in now."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    return now + timedelta(minutes=30 - now.minute % 30)
 
 
 async def _reload(actor: Actor) -> Actor:
@@ -281,6 +318,26 @@ class Cast:
         merchant = await self.pending_merchant(owner)
         return await merchants.approve_merchant(actor=self.admin, merchant_id=merchant.id)
 
+    async def venue(self, **changes: Any) -> Venue:
+        """A venue of the row's own (MATRIX_VENUE with changes), so no row takes another's time."""
+        terms = replace(MATRIX_VENUE, name=unique("Hall"), **changes)
+        return await venues.create_venue(actor=self.admin, terms=terms)
+
+    async def booking_by(
+        self, booker: Actor, venue: Venue | None = None, starts: datetime | None = None
+    ) -> Booking:
+        """An hour of a venue (a new one unless given), from tomorrow 10:00 unless given."""
+        place = venue or await self.venue()
+        start = starts or tomorrow_at(10)
+        return await bookings.book_venue(
+            actor=booker,
+            venue_id=place.id,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            party_size=2,
+            purpose=unique("Matrix meeting"),
+        )
+
 
 @dataclass
 class World(Cast):
@@ -297,6 +354,10 @@ class World(Cast):
     signup: EventSignup  # resident A's, for the event
     suggestion: Suggestion  # resident A's
     notice: Notice  # the admin's
+    hall: Venue  # MATRIX_VENUE
+    booking: Booking  # resident A's, confirmed, of the hall
+    request: Booking  # resident A's, waiting for approval, of a venue that needs it
+    own_bookings: dict[str, Booking]  # each person's own, of the hall
 
 
 async def _person(
@@ -401,6 +462,12 @@ async def build_world(media_dir: Path) -> World:
         actor=people["merchant_m1"], offer_id=paused_offer.id, status=OfferStatus.PAUSED
     )
     event = await cast.event_by(cast.worker)
+    venue = await venues.create_venue(actor=admin, terms=MATRIX_VENUE)
+    own_bookings = {
+        role: await cast.booking_by(person, venue, tomorrow_at(12) + timedelta(hours=n))
+        for n, (role, person) in enumerate(people.items())
+    }
+    approval_venue = await cast.venue(requires_approval=True)
     return World(
         **vars(cast),
         voucher=voucher,
@@ -423,4 +490,8 @@ async def build_world(media_dir: Path) -> World:
         notice=await notices.publish_notice(
             actor=admin, kind=NoticeKind.ANNOUNCEMENT, title="Water off", body="Tuesday 9-12"
         ),
+        hall=venue,
+        booking=await cast.booking_by(a, venue, tomorrow_at(8)),
+        request=await cast.booking_by(a, approval_venue),
+        own_bookings=own_bookings,
     )

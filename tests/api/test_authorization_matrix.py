@@ -49,9 +49,9 @@ from gateway.services import Services
 from marketplace.expiry import EXPIRY_TOPIC
 from models.actor import Actor
 from models.civic import Report
-from models.enums import ReportCategory, ReportStatus
+from models.enums import ReportCategory, ReportStatus, VenueAudience
 from models.market import Merchant
-from models.outbox import POINTS_TOPIC, REPORT_TOPIC, Change
+from models.outbox import BOOKING_TOPIC, POINTS_TOPIC, REPORT_TOPIC, Change
 from models.people import User
 from resolvers.ids import global_id
 from schema.root import build_schema
@@ -64,6 +64,8 @@ from tests.api.matrix_world import (
     World,
     build_world,
     new_phone,
+    next_half_hour,
+    tomorrow_at,
     unique,
 )
 from tests.api.test_subscriptions import GraphQLWebSocket, listening
@@ -104,6 +106,8 @@ node
   grid        DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   courtyard   DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   community   DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  venue       NULL    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  booking     NULL    DATA    NULL    NULL    NULL    DATA    NULL    NULL    NULL    DATA
 nodes
   report_x    NULL    DATA    NULL    DATA    NULL    DATA    NULL    NULL    NULL    DATA
   voucher     NULL    DATA    NULL    NULL    NULL    NULL    NULL    DATA    NULL    DATA
@@ -148,6 +152,15 @@ merchants
   pending     UNAUTH  NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL    DATA
 earningRules
   any         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+venues
+  venue       UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+venueSlots
+  venue       UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+myBookings
+  own         -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  booking     UNAUTH  DATA    NULL    NULL    NULL    NULL    NULL    NULL    NULL    NULL
+bookingsAwaitingApproval
+  request     UNAUTH  FORBID  FORBID  FORBID  FORBID  DATA    FORBID  FORBID  FORBID  DATA
 
 # ------------------------------------------------------------------- mutations
 register
@@ -271,6 +284,28 @@ setPointsPolicy
 settleMerchant
   own         -       -       -       -       -       -       -       FORBID  FORBID  -
   other       UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+createVenue
+  any         UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+updateVenue
+  any         UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+closeVenue
+  any         UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+bookVenue
+  open        UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  staff_room  UNAUTH  FORBID  FORBID  DATA    DATA    DATA    FORBID  FORBID  FORBID  DATA
+  shop_room   UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA    DATA    DATA
+approveBooking
+  own         -       FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID
+  other       UNAUTH  FORBID  FORBID  FORBID  FORBID  DATA    FORBID  FORBID  FORBID  DATA
+rejectBooking
+  own         -       FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID
+  other       UNAUTH  FORBID  FORBID  FORBID  FORBID  DATA    FORBID  FORBID  FORBID  DATA
+cancelBooking
+  own         -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  other       UNAUTH  NULL    NULL    NULL    NULL    DATA    NULL    NULL    NULL    DATA
+checkInBooking
+  own         -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  other       UNAUTH  NULL    NULL    NULL    NULL    DATA    NULL    NULL    NULL    DATA
 
 # ------------------------------------------------------------------- subscriptions
 reportUpdated
@@ -281,6 +316,8 @@ reportUpdated
 pointsChanged
   own         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
 pointsExpiring
+  own         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+bookingUpdated
   own         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
 """
 
@@ -623,6 +660,8 @@ NODE_TARGETS: dict[str, tuple[Callable[[Row], str], str | None]] = {
     "grid": (lambda r: gid("MicroGrid", r.world.grid_x.id), None),
     "courtyard": (lambda r: gid("Courtyard", r.world.courtyard.id), None),
     "community": (lambda r: gid("Community", r.world.community.id), None),
+    "venue": (lambda r: gid("Venue", r.world.hall.id), None),
+    "booking": (lambda r: gid("Booking", r.world.booking.id), None),
 }
 NODE = """
 query($id: ID!) {
@@ -698,6 +737,21 @@ READS: dict[str, Case] = {
         ),
     ),
     "earningRules": Read("{ earningRules { reason points } }"),
+    "venues": Read("{ venues { id } }", pick=member("Venue", lambda r: r.world.hall.id)),
+    "venueSlots": Read(
+        "query($id: ID!, $day: Date!) { venueSlots(venueId: $id, date: $day) { state } }",
+        lambda r: {"id": gid("Venue", r.world.hall.id), "day": tomorrow_at(0).date().isoformat()},
+    ),
+    "myBookings": Listed(
+        listing("myBookings"),
+        lambda r: gid(
+            "Booking",
+            (r.world.own_bookings[r.role] if r.target == "own" else r.world.booking).id,
+        ),
+    ),
+    "bookingsAwaitingApproval": Listed(
+        listing("bookingsAwaitingApproval"), lambda r: gid("Booking", r.world.request.id)
+    ),
     "settlement": Read(
         "query($id: ID!, $from: DateTime!, $to: DateTime!) { "
         "settlement(merchantId: $id, periodStart: $from, periodEnd: $to) { issued settled } }",
@@ -727,6 +781,7 @@ def mutation(signature: str, call: str, result: str, prepare: Prepare) -> Write:
         "rule": "reason",
         "funding": "amount",
         "policy": "expiryRule",
+        "closure": "reason",
     }.get(result, "id")
     document = (
         f"mutation{signature} {{ {call} {{ {result} {{ {scalar} }} errors {{ code field }} }} }}"
@@ -968,6 +1023,83 @@ async def fresh_event(row: Row) -> dict[str, Any]:
     return {"id": gid("Event", (await row.world.event_by(row.world.worker)).id)}
 
 
+# venues and bookings
+
+
+def venue_terms(row: Row) -> dict[str, Any]:
+    return {
+        "input": {
+            "name": unique("Hall"),
+            "location": "Building 2",
+            "capacity": 10,
+            "slotMinutes": 30,
+            "maxBookingMinutes": 120,
+            "advanceDays": 7,
+            "minNoticeMinutes": 60,
+            "cancelDeadlineMinutes": 60,
+            "checkInMinutes": 15,
+            "openingHours": [{"weekday": "MONDAY", "opens": "08:00", "closes": "22:00"}],
+            "audiences": ["RESIDENT"],
+        }
+    }
+
+
+async def new_venue_terms(row: Row) -> dict[str, Any]:
+    return venue_terms(row)
+
+
+async def venue_to_change(row: Row) -> dict[str, Any]:
+    return {"id": gid("Venue", (await row.world.venue()).id)}
+
+
+async def venue_to_close(row: Row) -> dict[str, Any]:
+    starts = tomorrow_at(0)
+    return {
+        "id": gid("Venue", (await row.world.venue()).id),
+        "from": iso(starts),
+        "to": iso(starts + timedelta(days=1)),
+    }
+
+
+AUDIENCE_OF_ROOM = {
+    "open": VenueAudience.RESIDENT,
+    "staff_room": VenueAudience.GRID_STAFF,
+    "shop_room": VenueAudience.MERCHANT,
+}
+
+
+async def room_to_book(row: Row) -> dict[str, Any]:
+    venue = await row.world.venue(audiences=frozenset({AUDIENCE_OF_ROOM[row.target]}))
+    starts = tomorrow_at(10)
+    return {
+        "id": gid("Venue", venue.id),
+        "from": iso(starts),
+        "to": iso(starts + timedelta(hours=1)),
+    }
+
+
+async def request_to_decide(row: Row) -> dict[str, Any]:
+    """own: the row's twin's request; other: resident A's."""
+    booker = row.me if row.target == "own" else row.world.resident_a
+    venue = await row.world.venue(requires_approval=True)
+    return {"id": gid("Booking", (await row.world.booking_by(booker, venue)).id)}
+
+
+async def booking_to_cancel(row: Row) -> dict[str, Any]:
+    booker = row.me if row.target == "own" else row.world.resident_a
+    return {"id": gid("Booking", (await row.world.booking_by(booker)).id)}
+
+
+async def booking_to_check_in(row: Row) -> dict[str, Any]:
+    """own: the row's twin's, starting at the next half hour, with the venue's code; other:
+    resident A's, without a code (only staff check others in)."""
+    booker = row.me if row.target == "own" else row.world.resident_a
+    venue = await row.world.venue()
+    booking = await row.world.booking_by(booker, venue, next_half_hour())
+    code = venue.check_in_code if row.target == "own" else None
+    return {"id": gid("Booking", booking.id), "code": code}
+
+
 AUTH = "{ accessToken errors { code field } }"
 WRITES: dict[str, Case] = {
     "register": Write(
@@ -1119,6 +1251,43 @@ WRITES: dict[str, Case] = {
         "settlement",
         settlement_to_make,
     ),
+    "createVenue": mutation(
+        "($input: CreateVenueInput!)", "createVenue(input: $input)", "venue", new_venue_terms
+    ),
+    "updateVenue": mutation(
+        "($id: ID!)", "updateVenue(input: {venueId: $id, capacity: 12})", "venue", venue_to_change
+    ),
+    "closeVenue": mutation(
+        "($id: ID!, $from: DateTime!, $to: DateTime!)",
+        'closeVenue(input: {venueId: $id, startsAt: $from, endsAt: $to, reason: "Repairs"})',
+        "closure",
+        venue_to_close,
+    ),
+    "bookVenue": mutation(
+        "($id: ID!, $from: DateTime!, $to: DateTime!)",
+        "bookVenue(input: {venueId: $id, startsAt: $from, endsAt: $to, partySize: 2,"
+        ' purpose: "Matrix"})',
+        "booking",
+        room_to_book,
+    ),
+    "approveBooking": mutation(
+        "($id: ID!)", "approveBooking(bookingId: $id)", "booking", request_to_decide
+    ),
+    "rejectBooking": mutation(
+        "($id: ID!)",
+        'rejectBooking(input: {bookingId: $id, reason: "Reserved"})',
+        "booking",
+        request_to_decide,
+    ),
+    "cancelBooking": mutation(
+        "($id: ID!)", "cancelBooking(input: {bookingId: $id})", "booking", booking_to_cancel
+    ),
+    "checkInBooking": mutation(
+        "($id: ID!, $code: String)",
+        "checkInBooking(input: {bookingId: $id, code: $code})",
+        "booking",
+        booking_to_check_in,
+    ),
 }
 
 
@@ -1161,6 +1330,18 @@ def expiring_list(data: Any, row: Row) -> str:
     return DATA if isinstance(data, list) else f"not the viewer's list: {data}"
 
 
+def someone_elses_then_own_booking(row: Row) -> list[Change]:
+    """On the viewer's own channel, first another person's booking, then their own."""
+    own = row.world.own_bookings[row.role]
+    other = row.world.own_bookings["resident_b" if row.role == "resident_a" else "resident_a"]
+    return [Change(BOOKING_TOPIC, row.me.user_id, booking.id) for booking in (other, own)]
+
+
+def own_booking_only(data: dict[str, Any] | None, row: Row) -> str:
+    own = gid("Booking", row.world.own_bookings[row.role].id)
+    return DATA if data and data["id"] == own else f"a booking that is not the viewer's: {data}"
+
+
 SUBSCRIPTIONS: dict[str, Case] = {
     "reportUpdated": Subscribed(
         "subscription($id: ID!) { reportUpdated(reportId: $id) { id status } }",
@@ -1182,6 +1363,13 @@ SUBSCRIPTIONS: dict[str, Case] = {
         expiry_channel,
         lambda row: [Change(EXPIRY_TOPIC, row.me.user_id, row.me.user_id)],
         expiring_list,
+    ),
+    "bookingUpdated": Subscribed(
+        "subscription { bookingUpdated { id status } }",
+        lambda row: {},
+        lambda row: f"{BOOKING_TOPIC}:{row.actor.user_id if row.actor else 0}",
+        someone_elses_then_own_booking,
+        own_booking_only,
     ),
 }
 CASES: dict[str, Case] = {**READS, **WRITES, **SUBSCRIPTIONS}
@@ -1254,6 +1442,8 @@ FRAGMENTS = {
     "MicroGrid": "id name residentCount",
     "Courtyard": "id name partyBranch",
     "Community": "id name",
+    "Booking": "id status startsAt purpose",
+    "Venue": "id name checkInCode",
 }
 TYPE_OF = {name: name for name in FRAGMENTS} | {"Person": "User"}
 
@@ -1295,6 +1485,11 @@ RELATIONS: dict[str, str] = {
       signup: node(id: $s) { ...EventSignup ... on EventSignup { user { ...User }
         event { ...Event organizer { ...User } } } }
       suggestion: node(id: $g) { ...Suggestion ... on Suggestion { author { ...User } } } }""",
+    "venues and bookings": """{ venues { ...Venue }
+      myBookings(first: 10) { edges { node { ...Booking venue { ...Venue } booker { ...User }
+        event { ...Event } } } } }""",
+    "resident A's booking": """query($b: ID!) { node(id: $b) { ...Booking ... on Booking {
+        booker { ...User } venue { ...Venue } } } }""",
     "M1 and its operator": """query($m: ID!, $o: ID!) {
       merchant: node(id: $m) { ...Merchant ... on Merchant {
         redemptions(first: 10) { edges { node { ...Voucher holder { ...User } } } } } }
@@ -1321,6 +1516,7 @@ def relation_variables(world: World) -> dict[str, str]:
         "g": gid("Suggestion", world.suggestion.id),
         "m": gid("Merchant", world.m1.id),
         "o": gid("User", world.people["merchant_m1"].user_id),
+        "b": gid("Booking", world.booking.id),
     }
 
 
@@ -1478,6 +1674,11 @@ PATHS_TO_A: dict[str, tuple[str, Callable[[Any], Any], set[str]]] = {
         f"query($g: ID!) {{ node(id: $g) {{ ... on Suggestion {{ author {{ {WALLET} }} }} }} }}",
         lambda data: data["node"] and data["node"]["author"],
         set(PEOPLE),
+    ),
+    "booking.booker": (
+        f"query($b: ID!) {{ node(id: $b) {{ ... on Booking {{ booker {{ {WALLET} }} }} }} }}",
+        lambda data: data["node"] and data["node"]["booker"],
+        {"resident_a", "grid_worker", "admin"},
     ),
     "merchant.redemptions.holder": (
         "query($m: ID!) { node(id: $m) { ... on Merchant {"

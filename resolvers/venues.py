@@ -1,0 +1,224 @@
+"""Resolvers for venue booking: decode ids, call one domain function, load relations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from community import booking_rules, bookings, venues
+from community.booking_rules import DayHours
+from community.venues import Closed, Slot, VenueTerms
+from models.civic import Event
+from models.enums import VenueAudience
+from models.errors import NotFound
+from models.paging import Page
+from models.venues import Booking, Venue, VenueClosure
+from resolvers.ids import decode_cursor, decode_id
+from resolvers.loaders import by_id
+from resolvers.node import fetches
+from resolvers.scope import RequestScope
+
+
+def _venue_id(value: str) -> int:
+    return decode_id(value, "Venue", field="venueId")
+
+
+def _booking_id(value: str) -> int:
+    return decode_id(value, "Booking", field="bookingId")
+
+
+def opening_hours(hours: Sequence[tuple[int, str, str]]) -> tuple[DayHours, ...]:
+    """(weekday, opens, closes) as the domain's windows; a bad time names openingHours."""
+    return tuple(
+        booking_rules.day_hours(weekday, opens, closes) for weekday, opens, closes in hours
+    )
+
+
+# ---------------------------------------------------------------- venues
+
+
+def week(row: Venue) -> list[DayHours]:
+    return booking_rules.week_of(row.opening_hours)
+
+
+async def list_venues(scope: RequestScope) -> list[Venue]:
+    return await venues.list_venues(actor=await scope.require_viewer())
+
+
+@fetches("Venue")
+async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
+    actor = await scope.require_viewer()
+    try:
+        return await venues.get_venue(actor=actor, venue_id=venue_id)
+    except NotFound:
+        return None
+
+
+async def venue(scope: RequestScope, venue_id: int) -> Venue | None:
+    loader: DataLoader[int, Venue | None] = scope.loaders.named("venue", lambda: by_id(Venue))
+    return await loader.load(venue_id)
+
+
+async def check_in_code(scope: RequestScope, row: Venue) -> str | None:
+    actor = await scope.viewer()
+    return venues.check_in_code(actor, row) if actor is not None else None
+
+
+async def closures(scope: RequestScope, venue_id: int) -> list[VenueClosure]:
+    async def load(ids: Sequence[int]) -> list[list[VenueClosure]]:
+        found = await venues.closures_of(list(ids))
+        return [found[i] for i in ids]
+
+    loader: DataLoader[int, list[VenueClosure]] = scope.loaders.named(
+        "venue_closures", lambda: DataLoader(load_fn=load)
+    )
+    return await loader.load(venue_id)
+
+
+async def venue_slots(scope: RequestScope, *, venue_id: str, day: date) -> list[Slot]:
+    actor = await scope.require_viewer()
+    return await venues.day_slots(actor=actor, venue_id=_venue_id(venue_id), day=day)
+
+
+def _domain_terms(raw: dict[str, Any]) -> dict[str, Any]:
+    """Input values as the domain's: hours as (weekday, opens, closes), audiences as names."""
+    terms = {name: value for name, value in raw.items() if value is not None}
+    if "opening_hours" in terms:
+        terms["opening_hours"] = opening_hours(terms["opening_hours"])
+    if "audiences" in terms:
+        terms["audiences"] = audiences(terms["audiences"])
+    return terms
+
+
+async def create_venue(scope: RequestScope, *, raw: dict[str, Any]) -> Venue:
+    actor = await scope.require_viewer()
+    return await venues.create_venue(actor=actor, terms=VenueTerms(**_domain_terms(raw)))
+
+
+async def update_venue(scope: RequestScope, *, venue_id: str, raw: dict[str, Any]) -> Venue:
+    actor = await scope.require_viewer()
+    return await venues.update_venue(
+        actor=actor, venue_id=_venue_id(venue_id), changes=_domain_terms(raw)
+    )
+
+
+async def close_venue(
+    scope: RequestScope, *, venue_id: str, starts_at: datetime, ends_at: datetime, reason: str
+) -> Closed:
+    actor = await scope.require_viewer()
+    return await venues.close_venue(
+        actor=actor,
+        venue_id=_venue_id(venue_id),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+    )
+
+
+def audiences(values: Sequence[str]) -> frozenset[VenueAudience]:
+    return frozenset(VenueAudience(value) for value in values)
+
+
+# ---------------------------------------------------------------- bookings
+
+
+@fetches("Booking")
+async def visible_booking(scope: RequestScope, booking_id: int) -> Booking | None:
+    """Seen by its booker and venue staff."""
+    actor = await scope.require_viewer()
+    try:
+        return await bookings.get_booking(actor=actor, booking_id=booking_id)
+    except NotFound:
+        return None
+
+
+async def own_booking(scope: RequestScope, booking_id: int) -> Booking | None:
+    """The booking if it is the viewer's own (what bookingUpdated delivers)."""
+    actor = await scope.require_viewer()
+    try:
+        found = await bookings.get_booking(actor=actor, booking_id=booking_id)
+    except NotFound:
+        return None
+    return found if found.booker_id == actor.user_id else None
+
+
+async def my_bookings(
+    scope: RequestScope, *, first: int | None, after: str | None
+) -> Page[Booking]:
+    actor = await scope.require_viewer()
+    return await bookings.my_bookings(actor=actor, first=first, after=decode_cursor(after))
+
+
+async def awaiting_approval(
+    scope: RequestScope, *, first: int | None, after: str | None
+) -> Page[Booking]:
+    actor = await scope.require_viewer()
+    return await bookings.awaiting_approval(actor=actor, first=first, after=decode_cursor(after))
+
+
+async def event(scope: RequestScope, event_id: int | None) -> Event | None:
+    if event_id is None:
+        return None
+    loader: DataLoader[int, Event | None] = scope.loaders.named("venue_event", lambda: by_id(Event))
+    return await loader.load(event_id)
+
+
+async def book_venue(
+    scope: RequestScope,
+    *,
+    venue_id: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    party_size: int,
+    purpose: str,
+    event_id: str | None,
+) -> Booking:
+    actor = await scope.require_viewer()
+    return await bookings.book_venue(
+        actor=actor,
+        venue_id=_venue_id(venue_id),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        party_size=party_size,
+        purpose=purpose,
+        event_id=decode_id(event_id, "Event", field="eventId") if event_id else None,
+    )
+
+
+async def approve_booking(scope: RequestScope, *, booking_id: str) -> Booking:
+    actor = await scope.require_viewer()
+    return await bookings.approve_booking(actor=actor, booking_id=_booking_id(booking_id))
+
+
+async def reject_booking(scope: RequestScope, *, booking_id: str, reason: str) -> Booking:
+    actor = await scope.require_viewer()
+    return await bookings.reject_booking(
+        actor=actor, booking_id=_booking_id(booking_id), reason=reason
+    )
+
+
+async def cancel_booking(scope: RequestScope, *, booking_id: str, reason: str | None) -> Booking:
+    actor = await scope.require_viewer()
+    return await bookings.cancel_booking(
+        actor=actor, booking_id=_booking_id(booking_id), reason=reason
+    )
+
+
+async def check_in(scope: RequestScope, *, booking_id: str, code: str | None) -> Booking:
+    actor = await scope.require_viewer()
+    return await bookings.check_in(actor=actor, booking_id=_booking_id(booking_id), code=code)
+
+
+async def check_in_window(scope: RequestScope, row: Booking) -> tuple[datetime, datetime]:
+    """When the booking can be checked in: the venue's window around its start."""
+    found = await venue(scope, row.venue_id)
+    assert found is not None  # a foreign key with RESTRICT
+    return bookings.check_in_opens(found, row), bookings.check_in_closes(found, row)
+
+
+def calendar_path(booking_id: int) -> str:
+    """Where the booking's iCalendar file is served (gateway/venue_calendar.py)."""
+    return f"/venues/bookings/{booking_id}.ics"
