@@ -24,6 +24,10 @@ from tests.process import servers
 SECRET = "hostile-edge-test-secret-of-at-least-32-bytes"
 METRICS_TOKEN = "edge-metrics-token"
 ALLOWED_ORIGIN = "http://localhost:5173"
+# A real page server for the browser tests listens here: Chromium lets only a page that is
+# itself on loopback call a loopback address.
+BROWSER_PAGE_PORT = servers.free_port()
+BROWSER_ORIGIN = f"http://localhost:{BROWSER_PAGE_PORT}"
 PUBLIC_URL = "https://gridpoints.example"
 HEADER_TIMEOUT_SECONDS = 1.0
 SOCKET_TIMEOUT_SECONDS = 10.0
@@ -70,7 +74,7 @@ def start_edge_server(
             redis_url=redis_url or "",
             jwt_secret=SECRET,
             media_dir=str(media),
-            cors_origins=ALLOWED_ORIGIN,
+            cors_origins=f"{ALLOWED_ORIGIN},{BROWSER_ORIGIN}",
             public_url=PUBLIC_URL,
             metrics_token=METRICS_TOKEN,
             header_timeout_seconds=str(HEADER_TIMEOUT_SECONDS),

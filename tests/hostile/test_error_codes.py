@@ -142,9 +142,9 @@ CASES: dict[str, tuple[str, str, bytes, dict[str, str], list[str] | None]] = {
     "introspection in production": (
         "POST",
         "/graphql",
-        orjson.dumps({"query": "{ __schema { types { name } } }"}),
+        orjson.dumps({"query": "{ __schema { queryType { name } } }"}),
         JSON,
-        None,
+        ["GRAPHQL_VALIDATION_FAILED"],  # once per introspection field
     ),
     "too deep": ("POST", "/graphql", orjson.dumps({"query": DEEP}), JSON, None),
     "too many aliases": (
@@ -211,7 +211,7 @@ def test_no_error_leaves_without_a_code(
     codes = error_codes(answer)  # also asserts every code is in the vocabulary
     assert codes and set(codes) <= CODES
     if expected is not None:
-        assert codes == expected, answer.json()
+        assert set(codes) == set(expected), answer.json()
     assert_alive(conn)
 
 
