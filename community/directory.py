@@ -7,9 +7,9 @@
 - Residents see the staff of their own home grid.
 - Nobody else, and anonymous callers nobody.
 
-People reached through an object the viewer may see (the reporter of a report a grid worker
-handles, an event's organiser) are shown as part of that object; this rule is about looking
-people up directly.
+People met through an object the viewer may see (the reporter of a report a grid worker
+handles, an event's organiser, a suggestion's author) are shown by name as part of that
+object; their roles and grids only to those this rule lets look them up.
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ LOGIN_PER_ADDRESS = Limit("login-address", 50, 300, sensitive=True)
 VOUCHER_USE = Limit("voucher-use", 60, 60, sensitive=True)
 MUTATIONS_PER_USER = Limit("mutations", 120, 60)
 MUTATIONS_PER_ADDRESS = Limit("mutations-address", 60, 60)  # anonymous callers
-REGISTER_PER_ADDRESS = Limit("register-address", 10, 3600, sensitive=True)
+# Generous enough for a sign-up desk behind one NAT address; it stops account farming.
+REGISTER_PER_ADDRESS = Limit("register-address", 20, 3600, sensitive=True)
 LIMITS = {
     limit.name: limit
     for limit in (

@@ -31,7 +31,11 @@ from typing import Any, Protocol
 from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
-from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
+from strawberry.http.exceptions import (
+    NonJsonMessageReceived,
+    NonTextMessageReceived,
+    WebSocketDisconnected,
+)
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -46,6 +50,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.utils.aio import aclosing
 
 from community.people import load_actor
+from gateway.bearer import carries_token
 from gateway.requests import JSON_BODY_LIMIT
 from gateway.tokens import INVALID, TokenRejected, TokenService
 from models.enums import Role
@@ -62,6 +67,7 @@ BAD_MESSAGE = 4400
 UNAUTHORIZED = 4401
 FORBIDDEN = 4403
 TOO_BIG = 1009
+TRY_AGAIN_LATER = 1013
 _OPTIONAL_OBJECT = (dict, type(None))
 
 
@@ -131,24 +137,28 @@ def message_problem(message: object) -> str | None:
     return "Unknown message type." if isinstance(kind, str) else "The type must be a string."
 
 
+def _given(*values: object) -> object:
+    """The first value that is there: logged-out clients send "" or null for no token."""
+    return next((value for value in values if value is not None and value != ""), None)
+
+
 def connection_token(params: Mapping[str, Any], header: str | None) -> str | None:
     """The access token of connection_init's payload in any of the shapes clients send,
     else of the upgrade request's header; TokenRejected for a value that is no token."""
     headers = params.get("headers")
     nested = headers if isinstance(headers, dict) else {}
-    raw = (
-        params.get("Authorization")
-        or params.get("authorization")
-        or nested.get("Authorization")
-        or nested.get("authorization")
+    raw = _given(
+        params.get("Authorization"),
+        params.get("authorization"),
+        nested.get("Authorization"),
+        nested.get("authorization"),
     )
-    if raw is None and params.get("authToken") is not None:
-        raw = params["authToken"]
-        if isinstance(raw, str) and not raw.lower().startswith("bearer "):
-            raw = f"Bearer {raw}"
+    bare = _given(params.get("authToken"))
+    if raw is None and bare is not None:
+        raw = f"Bearer {bare}" if isinstance(bare, str) and " " not in bare.strip() else bare
     if raw is None:
         raw = header
-    if raw is None or raw == "":
+    if raw is None or (isinstance(raw, str) and not carries_token(raw)):
         return None
     token = bearer_token(raw) if isinstance(raw, str) else None
     if token is None:
@@ -206,7 +216,13 @@ class GatewayTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self._close(UNAUTHORIZED, error.code)
             return
         if claims is not None:
-            actor = await load_actor(claims.user_id)
+            try:
+                actor = await load_actor(claims.user_id)
+            except Exception:  # the database is unreachable: the client may retry
+                log.warning("connection_init could not load its user", exc_info=True)
+                self._stop_waiting_for_init()
+                await self._close(TRY_AGAIN_LATER, "Try again later.")
+                return
             if actor is None:
                 self._stop_waiting_for_init()
                 await self._close(FORBIDDEN, "Forbidden")
@@ -271,6 +287,8 @@ class GatewayTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         except asyncio.CancelledError:
             raise
+        except WebSocketDisconnected:
+            return  # the peer left mid-operation
         except Exception:
             log.exception("WebSocket operation failed")
             failure = GraphQLError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,22 +77,46 @@ async def private_phone(scope: RequestScope, user: User) -> str | None:
     return None
 
 
-async def visible_people(scope: RequestScope, users: Sequence[User | None]) -> list[User]:
-    """The users the viewer may look up (community/directory.py), in their order."""
+async def in_directory(scope: RequestScope, user: User) -> bool:
+    """May the viewer look this user up (community/directory.py)? Batched per operation."""
     viewer = await scope.viewer()
     if viewer is None:
-        return []
+        return False
+    if viewer.user_id == user.id:
+        return True
     loaders = scope.loaders
+    return directory.may_see_person(
+        viewer=viewer,
+        viewer_grid_ids=await loaders.assigned_grid_ids.load(viewer.user_id),
+        person=user,
+        person_grid_ids=await loaders.assigned_grid_ids.load(user.id),
+    )
+
+
+async def visible_people(scope: RequestScope, users: Sequence[User | None]) -> list[User]:
+    """The users the viewer may look up, in their order."""
     present = [user for user in users if user is not None]
-    viewer_grids = await loaders.assigned_grid_ids.load(viewer.user_id)
-    person_grids = await loaders.assigned_grid_ids.load_many([user.id for user in present])
-    return [
-        user
-        for user, grids in zip(present, person_grids, strict=True)
-        if directory.may_see_person(
-            viewer=viewer, viewer_grid_ids=viewer_grids, person=user, person_grid_ids=grids
-        )
-    ]
+    shown = await asyncio.gather(*(in_directory(scope, user) for user in present))
+    return [user for user, visible in zip(present, shown, strict=True) if visible]
+
+
+async def profile_roles(scope: RequestScope, user: User) -> list[Role]:
+    """A user's roles, for those who may look them up; people met through an object the
+    viewer may see (a report's reporter, an event's organiser) show only their name."""
+    return await scope.loaders.roles.load(user.id) if await in_directory(scope, user) else []
+
+
+async def profile_home_grid(scope: RequestScope, user: User) -> MicroGrid | None:
+    if user.home_grid_id is None or not await in_directory(scope, user):
+        return None
+    return await scope.loaders.micro_grid.load(user.home_grid_id)
+
+
+async def profile_assigned_grids(scope: RequestScope, user: User) -> list[MicroGrid]:
+    if not await in_directory(scope, user):
+        return []
+    grid_ids = await scope.loaders.assigned_grid_ids.load(user.id)
+    return [grid for grid in await scope.loaders.micro_grid.load_many(grid_ids) if grid]
 
 
 async def grid_members(scope: RequestScope, grid_id: int) -> list[User]:

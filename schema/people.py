@@ -41,13 +41,11 @@ class UserType(Node):
 
     @strawberry.field(description="Everything this user may act as; every user is a RESIDENT.")
     async def roles(self, info: Info) -> list[Role]:
-        return await info.context.scope.loaders.roles.load(self.row.id)
+        return await resolve.profile_roles(info.context.scope, self.row)
 
     @strawberry.field(description="Where a resident lives.")
     async def home_grid(self, info: Info) -> MicroGridType | None:
-        if self.row.home_grid_id is None:
-            return None
-        grid = await info.context.scope.loaders.micro_grid.load(self.row.home_grid_id)
+        grid = await resolve.profile_home_grid(info.context.scope, self.row)
         return MicroGridType.of(grid) if grid else None
 
     @strawberry.field(description="The viewer's own balance; null on other users.")
@@ -104,10 +102,8 @@ class UserType(Node):
 
     @strawberry.field(description="The micro-grids a grid member or grid worker looks after.")
     async def assigned_grids(self, info: Info) -> list[MicroGridType]:
-        loaders = info.context.scope.loaders
-        grid_ids = await loaders.assigned_grid_ids.load(self.row.id)
-        grids = await loaders.micro_grid.load_many(grid_ids)
-        return [MicroGridType.of(grid) for grid in grids if grid]
+        grids = await resolve.profile_assigned_grids(info.context.scope, self.row)
+        return [MicroGridType.of(grid) for grid in grids]
 
 
 @strawberry.type(name="Community", description="The community: the root of the grid tree.")

@@ -191,3 +191,18 @@ async def test_two_tabs_refreshing_with_one_token_both_stay_logged_in(
         again = (await client.execute(REFRESH, {"token": tab["refreshToken"]}))["data"]
         assert again["refreshToken"]["errors"] == []
     assert await RefreshToken.filter(revoked_at__not_isnull=True).count() == 0
+
+
+@pytest.mark.parametrize("header", ["", "   ", "Bearer", "bearer "])
+async def test_an_empty_authorization_header_is_anonymous(
+    client: GraphQLClient, header: str
+) -> None:
+    response = await client.post({"query": ME}, headers={"Authorization": header})
+    assert response.status_code == 200
+    assert response.json() == {"data": {"me": None}}
+
+
+async def test_a_token_in_another_scheme_is_refused_with_401(client: GraphQLClient) -> None:
+    response = await client.post({"query": ME}, headers={"Authorization": "Basic dXNlcjpwdw=="})
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"] == {"code": "TOKEN_INVALID"}

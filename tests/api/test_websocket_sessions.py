@@ -91,6 +91,17 @@ async def test_connection_init_takes_the_token_in_every_common_shape(
 
 
 @pytest.mark.parametrize(
+    "payload",
+    [{}, {"Authorization": ""}, {"authToken": ""}, {"authToken": None}, {"headers": {}}, None],
+)
+async def test_an_empty_token_is_anonymous(client: GraphQLClient, payload: Any) -> None:
+    async with Socket(client.app) as ws:
+        await ws.send({"type": "connection_init", "payload": payload})
+        assert await ws.receive() == {"type": "connection_ack"}
+        assert await ws.run(ME) == {"data": {"me": None}}
+
+
+@pytest.mark.parametrize(
     ("payload", "reason"),
     [
         ({"Authorization": "Bearer garbage"}, "TOKEN_INVALID"),

@@ -12,16 +12,20 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from gateway.settings import DEVELOPMENT_SECRET
+from gateway.tokens import ALGORITHM, key_id
 from gateway.websockets import MAX_FRAME_BYTES, message_problem
 from tests.dbsetup import TEST_REDIS_URL
 from tests.process import servers
@@ -154,6 +158,79 @@ def test_browser_origins_are_checked_against_the_setting(ws_gateway: int) -> Non
             _open(ws_gateway, origin)
         assert refused.value.response.status_code == 403
     _healthy(ws_gateway)
+
+
+valid_messages = st.sampled_from(
+    [
+        {"type": "ping"},
+        {"type": "ping", "payload": {"n": 1}},
+        {"type": "pong"},
+        {"type": "complete", "id": "nothing-running"},
+        {"type": "subscribe", "id": "q", "payload": {"query": "{ me { id } }"}},
+        {"type": "subscribe", "id": "bad", "payload": {"query": "{ nosuchfield }"}},
+    ]
+)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+@given(before=st.lists(valid_messages, max_size=4), message=messages)
+def test_a_malformed_message_after_valid_ones_closes_with_4400(
+    ws_gateway: int, before: list[dict[str, Any]], message: Any
+) -> None:
+    with _open(ws_gateway) as ws:
+        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(ws.recv(timeout=5)) == {"type": "connection_ack"}
+        ids = set()
+        for valid in before:
+            if valid.get("id") in ids and valid["type"] == "subscribe":
+                continue  # a duplicate id is the protocol's 4409, tested elsewhere
+            ids.add(valid.get("id"))
+            ws.send(json.dumps(valid))
+        ws.send(json.dumps(message))
+        assert _close_code(ws) == 4400
+
+
+def test_a_bad_or_expired_token_closes_with_4401_over_a_real_socket(ws_gateway: int) -> None:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": "1",
+        "iat": now - timedelta(hours=1),
+        "exp": now - timedelta(minutes=30),
+        "iss": "gridpoints",
+        "aud": "gridpoints-apps",
+        "jti": "x",
+        "typ": "access",
+    }
+    expired = jwt.encode(
+        claims,
+        DEVELOPMENT_SECRET,
+        algorithm=ALGORITHM,
+        headers={"kid": key_id(DEVELOPMENT_SECRET)},
+    )
+    for token, reason in ((expired, "TOKEN_EXPIRED"), ("garbage", "TOKEN_INVALID")):
+        with _open(ws_gateway, ALLOWED_ORIGIN) as ws:
+            ws.send(json.dumps({"type": "connection_init", "payload": {"authToken": token}}))
+            try:
+                ws.recv(timeout=5)
+                raise AssertionError("the socket stayed open")
+            except ConnectionClosed as closed:
+                assert closed.rcvd is not None
+                assert (closed.rcvd.code, closed.rcvd.reason) == (4401, reason)
+
+
+def test_the_legacy_subprotocol_is_not_offered(ws_gateway: int) -> None:
+    with connect(
+        f"ws://127.0.0.1:{ws_gateway}/graphql",
+        subprotocols=["graphql-ws"],  # type: ignore[list-item]
+        open_timeout=5,
+    ) as ws:
+        assert ws.subprotocol is None
+        assert _close_code(ws) == 4406
 
 
 def test_the_gateway_still_serves_after_the_hostile_frames(ws_gateway: int) -> None:
