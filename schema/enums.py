@@ -41,10 +41,6 @@ DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
             "REFUND": "Back from a cancelled voucher.",
             "EXPIRY": "Back from a voucher that expired unused.",
             "ADJUSTMENT": "Added or taken by an admin by hand.",
-            "FUNDING": "Put into the community's reward pool.",
-            "HOLD": "Reserved for a pending payment, not yet spent.",
-            "HOLD_RELEASED": "Back from a hold that was voided or only partly used.",
-            "SETTLEMENT": "Paid out to a merchant for its used vouchers.",
         },
     ),
     MerchantStatus: (
@@ -125,12 +121,9 @@ DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
 
 
 def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
-    """Give the values of a strawberry enum their descriptions. A value missing here keeps
-    what it has (graphql-schema-linter in .ci/run fails on one with none); a name here that
-    the enum lacks is ignored, so values other branches add can be described ahead."""
+    """Give each value of a strawberry enum its description (every value needs one)."""
     for value in enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
-        if value.name in descriptions:
-            value.description = descriptions[value.name]
+        value.description = descriptions[value.name]
 
 
 for _enum, (_description, _values) in DESCRIPTIONS.items():

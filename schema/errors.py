@@ -45,8 +45,6 @@ describe_values(
         "OFFER_NOT_AVAILABLE": "The offer cannot be redeemed now: paused, ended or out of dates.",
         "VOUCHER_NOT_USABLE": "The voucher is used, cancelled, expired or not this merchant's.",
         "RATE_LIMITED": "Too many attempts; wait and try again.",
-        "POOL_EXHAUSTED": "The reward pool holds too few points: an admin must fund it.",
-        "ISSUANCE_CAP_REACHED": "It would issue more points this month than the cap allows.",
     },
 )
 
