@@ -33,7 +33,7 @@ from models.paging import Page
 from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import fetches, viewing_community_id
+from resolvers.node import fetches, fetches_many, viewing_community_id
 from resolvers.scope import RequestScope
 
 # ---------------------------------------------------------------- a user's points and vouchers
@@ -162,11 +162,13 @@ async def suspend_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant
     return await merchants.suspend_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
 
 
-@fetches("Merchant")
-async def visible_merchant(scope: RequestScope, merchant_id: int) -> Merchant | None:
-    return await visibility.merchant_visible_to(
+@fetches_many("Merchant")
+async def visible_merchants(
+    scope: RequestScope, merchant_ids: Sequence[int]
+) -> dict[int, Merchant]:
+    return await visibility.merchants_visible_to(
         actor=await scope.viewer(),
-        merchant_id=merchant_id,
+        merchant_ids=merchant_ids,
         viewing_community_id=await viewing_community_id(scope),
     )
 
@@ -290,11 +292,11 @@ async def update_offer(
     )
 
 
-@fetches("Offer")
-async def visible_offer(scope: RequestScope, offer_id: int) -> Offer | None:
-    return await visibility.offer_visible_to(
+@fetches_many("Offer")
+async def visible_offers(scope: RequestScope, offer_ids: Sequence[int]) -> dict[int, Offer]:
+    return await visibility.offers_visible_to(
         actor=await scope.viewer(),
-        offer_id=offer_id,
+        offer_ids=offer_ids,
         viewing_community_id=await viewing_community_id(scope),
     )
 

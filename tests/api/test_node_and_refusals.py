@@ -8,7 +8,9 @@ from typing import Any
 from models.market import Offer
 from resolvers.ids import global_id
 from tests.api.client import GraphQLClient
+from tests.api.test_statement_budgets import _marketplace
 from tests.domain.market_helpers import active_merchant, offer_of, resident
+from tests.statements import counting_statements
 
 OFFERS = "offers(first: 10) { edges { node { id title merchant { id name } } } }"
 
@@ -111,3 +113,23 @@ async def test_nodes_refuses_more_than_a_page_of_ids(client: GraphQLClient) -> N
     assert result["data"] is None
     (error,) = result["errors"]
     assert error["extensions"] == {"code": "INVALID_INPUT", "field": "ids"}
+
+
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Offer { title merchant { name } } } }"
+
+
+async def test_nodes_costs_the_same_statements_for_5_ids_as_for_50(
+    client: GraphQLClient,
+) -> None:
+    offer_ids, admin = await _marketplace(50)
+    merchants = sorted({offer.merchant_id for offer in await Offer.filter(id__in=offer_ids)})
+    for viewer in (None, admin):
+        counts = []
+        for n in (5, 50):
+            ids = [global_id("Offer", pk) for pk in offer_ids[:n]]
+            ids += [global_id("Merchant", pk) for pk in merchants]
+            with counting_statements() as statements:
+                result = await client.execute(NODES, {"ids": ids}, as_=viewer)
+            assert [node["id"] for node in result["data"]["nodes"]] == ids
+            counts.append(len(statements))
+        assert counts[0] == counts[1], (viewer, counts)
