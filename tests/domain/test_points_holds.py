@@ -12,7 +12,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from community.events import cancel_signup, check_in, create_event, sign_up
-from community.report_workflow import reject_report, verify_report
+from community.report_workflow import reject_report, verify_report, withdraw_report
 from marketplace import clock
 from marketplace.earning import set_rule
 from marketplace.funding import fund_pool
@@ -38,6 +38,7 @@ from models.enums import (
 )
 from models.errors import (
     AlreadyExists,
+    Forbidden,
     InsufficientPoints,
     InvalidInput,
     InvalidTransition,
@@ -114,6 +115,25 @@ async def test_rejection_voids_the_hold_and_the_points_go_back_to_the_pool(
     assert hold.status is HoldStatus.VOIDED and hold.posted_amount is None
     assert await pending(people.reporter) == 0 and await balance(people.reporter) == 0
     assert await pool_balance(people.reporter.community_id) == pool_before
+    await assert_points_consistent()
+
+
+async def test_the_reporter_withdraws_before_dispatch_and_the_hold_is_voided(
+    tmp_path: Path,
+) -> None:
+    people = await cast()
+    report = await submitted(people, tmp_path)
+    with pytest.raises(Forbidden):
+        await withdraw_report(actor=people.worker, report_id=report.id)
+    withdrawn = await withdraw_report(actor=people.reporter, report_id=report.id, note="Fixed it")
+    assert withdrawn.status is ReportStatus.WITHDRAWN
+    assert (await _hold_of("report", report.id)).status is HoldStatus.VOIDED
+    assert await pending(people.reporter) == 0
+    dispatched = await at_status(people, tmp_path, ReportStatus.DISPATCHED)
+    before = await points_snapshot()
+    with pytest.raises(InvalidTransition):
+        await withdraw_report(actor=people.reporter, report_id=dispatched.id)
+    assert await points_snapshot() == before
     await assert_points_consistent()
 
 
