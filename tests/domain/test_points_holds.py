@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from community.events import cancel_signup, check_in, create_event, sign_up
@@ -434,3 +435,15 @@ async def _pool_hold(user: Actor, amount: int, *, key: str = "k") -> PointsHold:
         source_id=1,
         idempotency_key=key,
     )
+
+
+async def test_the_database_refuses_a_post_above_the_hold_or_an_empty_hold() -> None:
+    user = await resident()
+    hold = await _pool_hold(user, 10)
+    for sql, value in (
+        ("UPDATE points_hold SET posted_amount = ? WHERE id = ? RETURNING id", 11),
+        ("UPDATE points_hold SET amount = ? WHERE id = ? RETURNING id", 0),
+    ):
+        with pytest.raises(IntegrityError):
+            await fetch(sql, value, hold.id)
+    assert (await PointsHold.get(id=hold.id)).amount == 10
