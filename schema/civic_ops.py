@@ -267,6 +267,23 @@ class CivicMutation:
         )
 
     @strawberry.mutation(
+        description="The reporter takes back a report not yet dispatched; its held points are "
+        "voided."
+    )
+    async def withdraw_report(
+        self,
+        info: Info,
+        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
+    ) -> ReportPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.withdraw_report(scope, report_id=input.report_id, note=input.note),
+            ReportPayload,
+            report=ReportType.of,
+        )
+
+    @strawberry.mutation(
         description="Hand a report up to the admins (its grid staff; its reporter once overdue)."
     )
     async def escalate_report(

@@ -96,6 +96,7 @@ DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
             "VERIFIED": "Checked on site; the reporter earned points.",
             "REJECTED": "Closed as not actionable.",
             "ESCALATED": "Handed up to the community's admins.",
+            "WITHDRAWN": "Taken back by its reporter before it was dispatched.",
         },
     ),
     SignupStatus: (

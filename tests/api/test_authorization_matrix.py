@@ -211,6 +211,9 @@ rejectReport
   own         -       FORBID  FORBID  DATA    FORBID  DATA    FORBID  FORBID  FORBID  DATA
   grid_x      UNAUTH  NULL    NULL    DATA    NULL    DATA    NULL    NULL    NULL    DATA
   grid_y      UNAUTH  NULL    NULL    NULL    DATA    NULL    NULL    NULL    NULL    DATA
+withdrawReport
+  own         -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  grid_x      UNAUTH  NULL    NULL    FORBID  NULL    FORBID  NULL    NULL    NULL    DATA
 escalateReport
   own         -       FORBID  FORBID  DATA    FORBID  DATA    FORBID  FORBID  FORBID  DATA
   overdue     -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
@@ -1160,6 +1163,7 @@ WRITES: dict[str, Case] = {
     "verifyReport": report_step("verifyReport", S.RESOLVED),
     "rejectReport": report_step("rejectReport", S.SUBMITTED),
     "escalateReport": report_step("escalateReport", S.SUBMITTED),
+    "withdrawReport": report_step("withdrawReport", S.SUBMITTED),
     "setServiceLevel": mutation(
         "", "setServiceLevel(input: {category: NOISE, hours: 24})", "serviceLevels", nothing
     ),
