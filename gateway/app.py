@@ -28,6 +28,7 @@ from gateway.metrics import OperationMetrics, metrics_endpoint
 from gateway.requests import RequestGuardMiddleware, RequestIdMiddleware
 from gateway.services import Services
 from gateway.settings import Settings
+from gateway.webapp import web_app
 from resolvers.scope import RequestScope
 from schema.context import Context, bearer_token
 from schema.root import build_schema
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(services)),
             Mount(MEDIA_URL.rstrip("/"), StaticFiles(directory=settings.media_dir)),
+            Mount("/", web_app(settings.web_dist)),  # last: the web app takes what is left
         ],
         lifespan=lifespan,
     )

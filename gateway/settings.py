@@ -55,6 +55,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     otel_enabled: bool = False
     log_level: str = "INFO"
+    web_dist: Path | None = None  # None: the repository's web/dist
 
     @property
     def production(self) -> bool:
@@ -91,6 +92,9 @@ class Settings:
             trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
             otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
             log_level=_env("LOG_LEVEL", "INFO").upper(),
+            web_dist=Path(os.environ["GRIDPOINTS_WEB_DIST"])
+            if os.environ.get("GRIDPOINTS_WEB_DIST")
+            else None,
         )
         settings.check()
         return settings
