@@ -193,6 +193,7 @@ const zhCN = {
     confirm: '确认用 {price} 积分兑换“{title}”？',
     none: '暂无可兑换的商品',
     soldOut: '已兑完',
+    refresh: '刷新',
   },
   vouchers: {
     title: '我的券',
@@ -514,6 +515,7 @@ const en: Messages = {
     confirm: 'Spend {price} points on "{title}"?',
     none: 'Nothing to redeem right now',
     soldOut: 'Sold out',
+    refresh: 'Refresh',
   },
   vouchers: {
     title: 'My vouchers',
