@@ -56,7 +56,7 @@ export async function newResident(name: string, points = 0): Promise<Person> {
   const password = 'resident-pass-1'
   const data = await gql<{ register: { accessToken: string | null; user: { id: string } | null; errors: unknown[] } }>(
     'mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } errors { code message } } }',
-    { i: { phone, password, displayName: name, homeGridId: grids.microGrids[0]!.id } },
+    { i: { phone, password, displayName: name, homeGridId: grids.microGrids[grids.microGrids.length - 1 - (counter % 20)]!.id } },
   )
   if (!data.register.accessToken || !data.register.user) throw new Error(JSON.stringify(data.register.errors))
   const person = { phone, password, token: data.register.accessToken, id: data.register.user.id }
