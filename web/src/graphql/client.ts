@@ -2,12 +2,12 @@ import {
   Client,
   cacheExchange,
   fetchExchange,
-  formatDocument,
   mapExchange,
   subscriptionExchange,
   type Exchange,
 } from '@urql/core'
 import { authExchange } from '@urql/exchange-auth'
+import { persistedExchange } from '@urql/exchange-persisted'
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws'
 import { isAuthError } from '../lib/errors'
 import { isExpired } from '../lib/jwt'
@@ -21,24 +21,56 @@ function wsUrl(): string {
   return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}${HTTP_PATH}`
 }
 
-/** Sends each operation's manifest hash beside its text (APQ's "register" form): a gateway
- * in trusted-documents mode finds it in persisted-documents.json; others simply run the text. */
-export const persistedHashExchange: Exchange = mapExchange({
+// Persisted documents, Apollo's protocol (automatic persisted queries): each operation is
+// sent first as its manifest hash alone (what the gateway's trusted-documents mode runs); the
+// text follows only when the gateway answers PersistedQueryNotFound, and for the rest of the
+// session when it does not do persisted queries at all. The hashes are codegen's, from
+// persisted-documents.json, remembered by document key because urql reformats documents.
+const manifestHashes = new Map<number, string>()
+
+export const rememberHashExchange: Exchange = mapExchange({
   onOperation(operation) {
-    const hash = (operation.query as { __meta__?: { hash?: string } }).__meta__?.hash
-    if (!hash) return operation
-    return {
-      ...operation,
-      // The manifest's documents carry __typename (codegen's transform, matching urql's
-      // cache); subscriptions skip the cache, so they get theirs here.
-      query: formatDocument(operation.query),
-      extensions: {
-        ...operation.extensions,
-        persistedQuery: { version: 1, sha256Hash: hash, miss: true },
-      },
+    const document = operation.query as { __meta__?: { hash?: string }; __key?: number }
+    const hash = document.__meta__?.hash
+    if (hash && document.__key !== undefined) {
+      manifestHashes.set(document.__key, hash.replace(/^sha256:/, ''))
     }
+    return operation
   },
 })
+
+export function manifestHash(document: { __key?: number }): string | undefined {
+  return document.__key === undefined ? undefined : manifestHashes.get(document.__key)
+}
+
+const persisted = persistedExchange({
+  enableForMutation: true,
+  preferGetForPersistedQueries: false,
+  generateHash: async (_text, document) => manifestHash(document as { __key?: number }) ?? '',
+})
+
+function operationText(body: BodyInit | null | undefined): string {
+  if (typeof body === 'string') return body
+  if (body instanceof FormData) return String(body.get('operations') ?? '')
+  return '"query"' // nothing the exchange built: leave it alone
+}
+
+/** The gateway's answers in the words the persisted exchange knows: a PERSISTED_QUERY_NOT_FOUND
+ * code, or a gateway without persisted queries refusing a request with no query text. */
+export async function persistedAwareFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init)
+  const hashOnly = !operationText(init?.body).includes('"query"')
+  if (response.ok && !hashOnly) return response
+  const text = await response.clone().text()
+  const code = (message: string): Response =>
+    new Response(JSON.stringify({ errors: [{ message }] }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    })
+  if (text.includes('PERSISTED_QUERY_NOT_FOUND') || text.includes('PersistedQueryNotFound')) return code('PersistedQueryNotFound')
+  if (hashOnly && !response.ok && /no graphql query|persisted.*not supported/i.test(text)) return code('PersistedQueryNotSupported')
+  return response
+}
 
 // Multipart uploads must carry a header a browser form cannot set (the gateway's CSRF guard).
 const PREFLIGHT_HEADERS = { 'GraphQL-Require-Preflight': '1', 'Apollo-Require-Preflight': 'true' }
@@ -47,8 +79,9 @@ const PREFLIGHT_HEADERS = { 'GraphQL-Require-Preflight': '1', 'Apollo-Require-Pr
  * auth exchange it serves. */
 const bare = new Client({
   url: HTTP_PATH,
-  exchanges: [persistedHashExchange, fetchExchange],
+  exchanges: [rememberHashExchange, persisted, fetchExchange],
   fetchOptions: { headers: PREFLIGHT_HEADERS },
+  fetch: persistedAwareFetch,
   requestPolicy: 'network-only',
 })
 
@@ -127,9 +160,10 @@ function liveConnection(): WsClient {
 export const client = new Client({
   url: HTTP_PATH,
   fetchOptions: { headers: PREFLIGHT_HEADERS },
+  fetch: persistedAwareFetch,
   requestPolicy: 'cache-and-network',
   exchanges: [
-    persistedHashExchange,
+    rememberHashExchange,
     cacheExchange,
     authExchange(async (utils) => ({
       addAuthToOperation(operation) {
@@ -148,6 +182,7 @@ export const client = new Client({
         if (!ok && session.tokens === null) clearTokens(true)
       },
     })),
+    persisted,
     fetchExchange,
     subscriptionExchange({
       forwardSubscription(request) {
