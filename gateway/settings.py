@@ -56,6 +56,7 @@ class Settings:
     otel_enabled: bool = False
     log_level: str = "INFO"
     web_dist: Path | None = None  # None: the repository's web/dist
+    web_build: bool = True  # `serve` builds a missing web/dist when npm is there
 
     @property
     def production(self) -> bool:
@@ -95,6 +96,7 @@ class Settings:
             web_dist=Path(os.environ["GRIDPOINTS_WEB_DIST"])
             if os.environ.get("GRIDPOINTS_WEB_DIST")
             else None,
+            web_build=_env("WEB_BUILD", "true").lower() in ("1", "true", "yes"),
         )
         settings.check()
         return settings

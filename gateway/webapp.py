@@ -64,8 +64,10 @@ class WebAppFiles(StaticFiles):
         try:
             return await super().get_response(path, scope)
         except HTTPException as error:
-            if error.status_code != 404 or not _is_client_route(path):
+            if error.status_code != 404:
                 raise
+            if not _is_client_route(path):
+                return Response("Not Found", status_code=404, media_type="text/plain")
         index = Path(str(self.directory)) / "index.html"
         return FileResponse(index, headers={"cache-control": REVALIDATE})
 

@@ -33,6 +33,9 @@ def ensure_web_built(console: Console, settings: Settings) -> bool:
         console.print(f"[yellow]No web app at {dist}; the API is at /graphql.[/yellow]")
         return False
     npm = shutil.which("npm")
+    if not settings.web_build:
+        console.print(f"[yellow]The web app is not built; run `{BUILD_COMMAND}`.[/yellow]")
+        return False
     if npm is None:
         console.print(
             "[yellow]The web app is not built and npm was not found: install Node.js 20+, then "
