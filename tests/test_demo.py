@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from tortoise import Tortoise
+from tortoise.queryset import QuerySet
 
 from community.passwords import verify_password
 from gateway.demo import COMMUNITY_NAME, PREVIOUS_NAMES, DemoSummary, build_plan, load_demo
@@ -172,11 +174,16 @@ async def test_ledger_balances_and_every_wallet_matches_its_entries() -> None:
     accounts = await Account.all()
     assert sum(account.balance for account in accounts) == 0  # double entry
     for account in accounts:
-        entries = await Entry.filter(account_id=account.id).values_list("amount", flat=True)
+        entries = await _column(Entry.filter(account_id=account.id), "amount")
         assert account.balance == sum(entries), account.id
         if account.kind != AccountKind.POOL:
             assert account.balance >= 0, account.id
     assert await Entry.all().count() == 2 * await Transfer.all().count()
+
+
+async def _column(query: QuerySet[Any], name: str) -> list[Any]:
+    """One column of a query's rows (tortoise's stubs type flat value lists as tuples)."""
+    return [row[0] for row in await query.values_list(name)]
 
 
 async def _sample_resident() -> int:
@@ -188,7 +195,7 @@ async def test_the_sample_resident_has_something_on_every_page() -> None:
     resident = await _sample_resident()
 
     wallet = await Account.get(user_id=resident, kind=AccountKind.WALLET)
-    reasons = set(await Entry.filter(account_id=wallet.id).values_list("reason", flat=True))
+    reasons = set(await _column(Entry.filter(account_id=wallet.id), "reason"))
     assert reasons == {
         PointsReason.ADJUSTMENT,
         PointsReason.REDEMPTION,
@@ -197,16 +204,16 @@ async def test_the_sample_resident_has_something_on_every_page() -> None:
         PointsReason.SUGGESTION_ADOPTED,
     }
     assert wallet.balance > 0
-    held = Counter(await Voucher.filter(holder_id=resident).values_list("status", flat=True))
+    held = Counter(await _column(Voucher.filter(holder_id=resident), "status"))
     assert held == {VoucherStatus.ISSUED: 2, VoucherStatus.USED: 1, VoucherStatus.CANCELLED: 1}
-    states = set(await Report.filter(reporter_id=resident).values_list("status", flat=True))
+    states = set(await _column(Report.filter(reporter_id=resident), "status"))
     assert states == {
         ReportStatus.VERIFIED,
         ReportStatus.DISPATCHED,
         ReportStatus.SUBMITTED,
         ReportStatus.REJECTED,
     }
-    mine = set(await Suggestion.filter(author_id=resident).values_list("status", flat=True))
+    mine = set(await _column(Suggestion.filter(author_id=resident), "status"))
     assert mine == {SuggestionStatus.ADOPTED, SuggestionStatus.SUBMITTED}
     assert await EventSignup.filter(user_id=resident, status=SignupStatus.CONFIRMED).count() == 1
 
@@ -214,13 +221,13 @@ async def test_the_sample_resident_has_something_on_every_page() -> None:
 async def test_bulletin_has_every_kind_of_notice_and_a_full_event_with_a_waitlist() -> None:
     await _load()
 
-    kinds = set(await Notice.all().values_list("kind", flat=True))
+    kinds = set(await _column(Notice.all(), "kind"))
     assert kinds == set(NoticeKind)
     full = await Event.get(capacity=3)
-    signups = Counter(await EventSignup.filter(event_id=full.id).values_list("status", flat=True))
+    signups = Counter(await _column(EventSignup.filter(event_id=full.id), "status"))
     assert signups == {SignupStatus.CONFIRMED: 3, SignupStatus.WAITLISTED: 1}
     assert await Event.all().count() == 3
-    statuses = set(await Suggestion.all().values_list("status", flat=True))
+    statuses = set(await _column(Suggestion.all(), "status"))
     assert statuses == set(SuggestionStatus)
 
 
@@ -240,9 +247,9 @@ async def test_the_community_is_xingrong_of_xiaojiahe_street() -> None:
     assert COMMUNITY_NAME == "兴蓉社区"
     community = await Community.get()
     assert community.name == "兴蓉社区"
-    addresses = await Merchant.all().values_list("address", flat=True)
+    addresses = await _column(Merchant.all(), "address")
     assert all(a.startswith("肖家河街道兴蓉路") for a in addresses)
-    assert "星荣" not in "".join(await Notice.all().values_list("title", flat=True))
+    assert "星荣" not in "".join(await _column(Notice.all(), "title"))
 
 
 async def test_a_database_with_the_old_misspelt_demo_is_left_alone() -> None:
@@ -250,7 +257,7 @@ async def test_a_database_with_the_old_misspelt_demo_is_left_alone() -> None:
 
     await _load()
 
-    assert await Community.all().values_list("name", flat=True) == [PREVIOUS_NAMES[0]]
+    assert await _column(Community.all(), "name") == [PREVIOUS_NAMES[0]]
     assert await User.all().count() == 0
 
 
