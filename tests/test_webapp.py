@@ -83,3 +83,18 @@ async def test_without_a_build_the_root_says_how_to_get_the_app(tmp_path: Path) 
     assert 'href="/graphql"' in root.text
     assert route.text == root.text
     assert asset.status_code == 404
+
+
+async def test_assets_are_compressed_for_browsers_that_ask(dist: Path) -> None:
+    script = "console.log('兴蓉社区');\n" * 200
+    (dist / "assets" / "big-9f8e.js").write_text(script)
+
+    compressed = await _get(dist, "/assets/big-9f8e.js", {"accept-encoding": "gzip"})
+    plain = await _get(dist, "/assets/big-9f8e.js", {"accept-encoding": "identity"})
+
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.text == script  # httpx decodes it
+    assert int(compressed.headers["content-length"]) < len(script.encode()) // 10
+    assert compressed.headers["cache-control"] == IMMUTABLE
+    assert "content-encoding" not in plain.headers
+    assert plain.text == script

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
-import { mkdirSync, copyFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DEMO, gql, login } from './api'
 import { logIn, personContext } from './people'
@@ -11,6 +11,7 @@ import { logIn, personContext } from './people'
 const SHOTS = resolve('test-results/screenshots')
 const DOCS = resolve('../docs/screenshots')
 mkdirSync(SHOTS, { recursive: true })
+const DOC_PAGES = ['resident-market', 'resident-vouchers', 'merchant-offers']
 
 async function checkPage(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle')
@@ -24,9 +25,10 @@ async function checkPage(page: Page, name: string): Promise<void> {
   expect(noHorizontalScroll, `${name} scrolls sideways`).toBe(true)
   const file = join(SHOTS, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
-  if (process.env.GRIDPOINTS_DOCS_SCREENSHOTS === '1' && (name === 'resident-market' || name === 'merchant-desk' || name === 'resident-home' || name === 'merchant-offers')) {
+  if (process.env.GRIDPOINTS_DOCS_SCREENSHOTS === '1' && DOC_PAGES.includes(name)) {
     mkdirSync(DOCS, { recursive: true })
-    copyFileSync(file, join(DOCS, `${name}.png`))
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: join(DOCS, `${name}.png`) }) // the screen as a person sees it
   }
 }
 
