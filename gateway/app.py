@@ -33,6 +33,7 @@ from gateway.persisted import persisted_documents
 from gateway.services import Services
 from gateway.settings import Settings
 from gateway.venue_calendar import calendar_route
+from gateway.webapp import web_app
 from gateway.websockets import GatewayTransportWSHandler, GatewayWebSocketAdapter
 from resolvers.scope import RequestScope
 from schema.context import Context
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             calendar_route(services),
             Mount(MEDIA_URL.rstrip("/"), MediaFiles(directory=settings.media_dir)),
             *(graphiql.routes() if settings.graphiql else []),
+            Mount("/", web_app(settings.web_dist)),  # last: the web app takes what is left
         ],
         lifespan=lifespan,
     )

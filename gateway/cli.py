@@ -131,6 +131,9 @@ def serve(
         _run_with_database(settings, lambda: _load_demo_if_empty(settings))
     if workers > 1 and not settings.uses_postgres:
         raise typer.BadParameter("SQLite serves from one process; use PostgreSQL for workers.")
+    from gateway.webbuild import announce
+
+    announce(console, settings, host=host, port=port, demo=with_demo)
     uvicorn.run(
         "gateway.asgi:app",
         host=host,

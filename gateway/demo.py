@@ -1,4 +1,5 @@
-"""The demo community: Xingrong (星荣社区), Xiaojiahe street, Chengdu, loaded in one transaction.
+"""The demo community: Xingrong (兴蓉社区), Xiaojiahe street (肖家河街道), Chengdu High-tech Zone
+(成都高新区), loaded in one transaction.
 
 The whole community is first planned in memory (seeded, so every load plans the same people
 with the same phones and names), then written with bulk inserts. Loading twice changes nothing.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
@@ -17,7 +18,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from community.passwords import hash_password
-from gateway import demo_venues
+from gateway import demo_activity, demo_venues
 from gateway.demo_points import fund_demo_pool
 from models.civic import Event, Notice
 from models.enums import AccountKind, MerchantStatus, NoticeKind, OfferStatus, Role
@@ -26,7 +27,9 @@ from models.ledger import Account
 from models.market import Merchant, MerchantOperator, Offer
 from models.people import GridAssignment, User, UserRole
 
-COMMUNITY_NAME = "星荣社区 (Xingrong)"
+COMMUNITY_NAME = "兴蓉社区"
+# What earlier versions called it (wrong characters): a database holding it has the demo already.
+PREVIOUS_NAMES = ("星荣社区 (Xingrong)",)
 NAME_SEED = 2024
 FIRST_PHONE = 13800000000
 BATCH_SIZE = 500
@@ -53,6 +56,7 @@ GIVEN_NAME_CHARACTERS = (
 )
 # China keeps one offset all year, so a fixed offset needs no time-zone database.
 CHINA_TIME = timezone(timedelta(hours=8))
+PAUSED = OfferStatus.PAUSED
 
 Progress = Callable[[str, int, int], None]
 ModelT = TypeVar("ModelT", bound=Model)
@@ -110,6 +114,8 @@ class PlannedOffer:
     points_price: int
     stock: int
     per_user_limit: int | None
+    valid_days: int | None = None  # ends this many days after the load: "expiring soon"
+    status: OfferStatus = OfferStatus.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,28 +280,49 @@ def _staff(
     return tuple(_person(phones, rng, role) for _ in range(count))
 
 
-def _offer(title: str, description: str, price: int, stock: int, limit: int | None) -> PlannedOffer:
-    return PlannedOffer(title, description, points_price=price, stock=stock, per_user_limit=limit)
+def _offer(
+    title: str,
+    description: str,
+    price: int,
+    stock: int,
+    limit: int | None,
+    *,
+    valid_days: int | None = None,
+    status: OfferStatus = OfferStatus.ACTIVE,
+) -> PlannedOffer:
+    return PlannedOffer(
+        title,
+        description,
+        points_price=price,
+        stock=stock,
+        per_user_limit=limit,
+        valid_days=valid_days,
+        status=status,
+    )
 
 
 def _merchants(owners: Sequence[PlannedUser]) -> tuple[PlannedMerchant, ...]:
     bakery, barber, grocery, tea_house = (owner.phone for owner in owners)
     return (
-        PlannedMerchant("麦香烘焙坊", "烘焙", "肖家河街道星荣路12号", bakery, (
+        PlannedMerchant("麦香烘焙坊", "烘焙", "肖家河街道兴蓉路12号", bakery, (
             _offer("烘焙体验课代金券", "周末亲子烘焙课一次，含材料。", 300, 20, 1),
             _offer("手工吐司一条", "当天现烤的全麦吐司。", 80, 50, 2),
             _offer("生日蛋糕立减券", "六寸及以上生日蛋糕立减三十元。", 200, 10, 1),
+            _offer("限量蛋黄酥", "每日限量手作蛋黄酥一盒，兑完即止。", 60, 1, 1),
+            _offer("中秋月饼礼盒", "本周末前兑换，到店自取。", 180, 15, 1, valid_days=2),
         )),
-        PlannedMerchant("老街理发店", "理发", "肖家河街道星荣路28号", barber, (
+        PlannedMerchant("老街理发店", "理发", "肖家河街道兴蓉路28号", barber, (
             _offer("男士剪发一次", "洗剪吹一次，需提前预约。", 150, 30, 1),
             _offer("长者理发券", "六十岁以上长者理发一次。", 60, 40, 2),
+            _offer("染发八折券", "染发八折，装修期间暂停。", 120, 10, 1, status=PAUSED),
         )),
-        PlannedMerchant("邻里生活超市", "超市", "肖家河街道星荣路35号", grocery, (
+        PlannedMerchant("邻里生活超市", "超市", "肖家河街道兴蓉路35号", grocery, (
             _offer("土鸡蛋一盒", "十枚装，到店领取。", 50, 100, 2),
             _offer("菜籽油五升", "非转基因压榨菜籽油一桶。", 250, 20, 1),
             _offer("环保购物袋", "可重复使用的帆布袋。", 20, 200, None),
+            _offer("应季水果一份", "当季水果约一斤，三天内有效。", 40, 30, 1, valid_days=3),
         )),
-        PlannedMerchant("竹韵茶馆", "茶馆", "肖家河街道星荣路46号", tea_house, (
+        PlannedMerchant("竹韵茶馆", "茶馆", "肖家河街道兴蓉路46号", tea_house, (
             _offer("盖碗茶一杯", "花毛峰盖碗茶一杯。", 30, 100, 3),
             _offer("茶艺体验课", "茶艺师带领的入门体验课。", 200, 12, 1),
         )),
@@ -306,7 +333,7 @@ def _notices() -> tuple[PlannedNotice, ...]:
     return (
         PlannedNotice(
             NoticeKind.ANNOUNCEMENT,
-            "星荣社区积分商城上线",
+            "兴蓉社区积分商城上线",
             "参与院落治理、上报隐患、报名志愿活动均可获得积分，积分可在社区商家兑换优惠。",
         ),
         PlannedNotice(
@@ -318,6 +345,26 @@ def _notices() -> tuple[PlannedNotice, ...]:
             NoticeKind.ACTIVITY,
             "周六院落环境大扫除",
             "本周六上午九点，各院落门口集合，工具由社区提供，参加者可获得积分。",
+        ),
+        PlannedNotice(
+            NoticeKind.JOB,
+            "招聘社区专职网格员两名",
+            "负责网格巡查、问题上报与居民服务，肖家河街道户籍优先，报名请到社区党群服务中心。",
+        ),
+        PlannedNotice(
+            NoticeKind.JOB,
+            "社区食堂招募志愿者",
+            "每周二、四中午为长者助餐，每次服务可获得志愿积分。",
+        ),
+        PlannedNotice(
+            NoticeKind.POLICY,
+            "电动自行车进楼入户整治通知",
+            "为消除火灾隐患，电动自行车请停放在院落集中充电点，禁止楼道停放和飞线充电。",
+        ),
+        PlannedNotice(
+            NoticeKind.ANNOUNCEMENT,
+            "院落议事会本月议题征集",
+            "欢迎通过“建议”栏目提交院落改造、停车、绿化等议题，被采纳的建议可获得积分。",
         ),
     )
 
@@ -472,6 +519,9 @@ async def _write_assignments(
 
 
 def _offer_row(merchant_id: int, offer: PlannedOffer) -> Offer:
+    ends = (
+        None if offer.valid_days is None else datetime.now(UTC) + timedelta(days=offer.valid_days)
+    )
     return Offer(
         merchant_id=merchant_id,
         title=offer.title,
@@ -480,7 +530,8 @@ def _offer_row(merchant_id: int, offer: PlannedOffer) -> Offer:
         stock_added=offer.stock,
         remaining=offer.stock,
         per_user_limit=offer.per_user_limit,
-        status=OfferStatus.ACTIVE,
+        valid_until=ends,
+        status=offer.status,
     )
 
 
@@ -524,7 +575,7 @@ async def _write_bulletin(
         organizer_id=admin_id,
         title="院落环境大扫除",
         description="清理楼道杂物与绿化带垃圾，工具由社区提供。签到即得积分。",
-        location="星荣社区党群服务中心门口",
+        location="兴蓉社区党群服务中心门口",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=3),
         capacity=40,
@@ -548,6 +599,8 @@ async def _write_plan(plan: DemoPlan, password_hash: str, report: Progress) -> N
     report("points pool", 1, 1)
     await _write_bulletin(plan, community.id, user_ids[plan.admin.phone], report)
     await demo_venues.write_venues(community_id=community.id, report=report)
+    # Weeks of activity last, so that it spends from the funded pool and books the venues.
+    await demo_activity.write_activity(plan, user_ids, report)
 
 
 async def load_demo(*, password: str, progress: Progress | None = None) -> DemoSummary:
@@ -559,7 +612,7 @@ async def load_demo(*, password: str, progress: Progress | None = None) -> DemoS
     """
     plan = build_plan()
     summary = summarize(plan)
-    if await Community.exists(name=COMMUNITY_NAME):
+    if await Community.exists(name__in=(COMMUNITY_NAME, *PREVIOUS_NAMES)):
         return summary
     report = progress or _ignore_progress
     report("password", 0, 1)

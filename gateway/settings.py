@@ -79,6 +79,8 @@ class Settings:
     persisted_queries_max: int = 1000
     refresh_grace_seconds: float = 30.0
     hold_timeout_days: int = 30
+    web_dist: Path | None = None  # None: the repository's web/dist
+    web_build: bool = True  # `serve` builds a missing web/dist when npm is there
 
     @property
     def production(self) -> bool:
@@ -127,6 +129,10 @@ class Settings:
             persisted_queries_max=_env_int("PERSISTED_QUERIES_MAX", 1000),
             refresh_grace_seconds=_env_float("REFRESH_GRACE_SECONDS", 30.0),
             hold_timeout_days=_env_int("HOLD_TIMEOUT_DAYS", 30),
+            web_dist=Path(os.environ["GRIDPOINTS_WEB_DIST"])
+            if os.environ.get("GRIDPOINTS_WEB_DIST")
+            else None,
+            web_build=_env("WEB_BUILD", "true").lower() in ("1", "true", "yes"),
         )
         settings.check()
         return settings

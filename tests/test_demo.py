@@ -1,21 +1,36 @@
-"""The demo community: exact shape, valid logins, a funded pool and nothing else in the ledger,
-idempotent and atomic."""
+"""The demo community: exact shape, valid logins, a funded pool and a balanced ledger with a
+few weeks of activity behind every screen, idempotent and atomic."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from tortoise import Tortoise
+from tortoise.queryset import QuerySet
 
 from community.passwords import verify_password
-from gateway.demo import COMMUNITY_NAME, DemoSummary, load_demo
+from gateway.demo import COMMUNITY_NAME, PREVIOUS_NAMES, DemoSummary, build_plan, load_demo
 from gateway.demo_points import DEMO_POOL_FUNDING
-from models.enums import AccountKind, MerchantStatus, OfferStatus, PointsReason, Role
+from models.civic import Event, EventSignup, Notice, Report, Suggestion
+from models.enums import (
+    AccountKind,
+    MerchantStatus,
+    NoticeKind,
+    OfferStatus,
+    PointsReason,
+    ReportStatus,
+    Role,
+    SignupStatus,
+    SuggestionStatus,
+    VoucherStatus,
+)
 from models.grid import Community, Courtyard, MicroGrid, ResidentGroup
 from models.ledger import Account, Entry, Transfer
-from models.market import Merchant, MerchantOperator, Offer
+from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
 from tests.dbsetup import truncate_all
 
@@ -133,25 +148,120 @@ async def test_merchants_are_active_with_owner_account_and_offers() -> None:
         assert await MerchantOperator.exists(merchant_id=merchant.id, user_id=merchant.owner_id)
         assert await Account.exists(merchant_id=merchant.id, kind=AccountKind.MERCHANT)
         offers = await Offer.filter(merchant_id=merchant.id)
-        assert 2 <= len(offers) <= 3
+        assert 2 <= len(offers) <= 5
         for offer in offers:
-            assert offer.status == OfferStatus.ACTIVE
             assert offer.points_price > 0
-            assert offer.stock_added == offer.remaining > 0
+            assert 0 <= offer.remaining <= offer.stock_added
     assert await Account.filter(kind=AccountKind.POOL).count() == 1
 
 
-async def test_ledger_holds_only_the_pools_funding() -> None:
+async def test_offers_include_sold_out_expiring_and_paused_ones() -> None:
     await _load()
 
-    balances = {account.kind: account.balance for account in await Account.all() if account.balance}
-    assert balances == {
-        AccountKind.POOL: DEMO_POOL_FUNDING,
-        AccountKind.ISSUANCE: -DEMO_POOL_FUNDING,
+    offers = await Offer.all()
+    soon = datetime.now(UTC) + timedelta(days=7)
+    assert [o.title for o in offers if o.remaining == 0] == ["限量蛋黄酥"]
+    assert {o.title for o in offers if o.valid_until and o.valid_until < soon} == {
+        "中秋月饼礼盒",
+        "应季水果一份",
     }
-    transfers = await Transfer.all()
-    assert [(t.reason, t.amount) for t in transfers] == [(PointsReason.FUNDING, DEMO_POOL_FUNDING)]
-    assert await Entry.all().count() == 2
+    assert [o.title for o in offers if o.status == OfferStatus.PAUSED] == ["染发八折券"]
+    assert sum(o.status == OfferStatus.ACTIVE for o in offers) == len(offers) - 1
+
+
+async def test_ledger_balances_and_every_wallet_matches_its_entries() -> None:
+    await _load()
+
+    accounts = await Account.all()
+    assert sum(account.balance for account in accounts) == 0  # double entry
+    for account in accounts:
+        entries = await _column(Entry.filter(account_id=account.id), "amount")
+        assert account.balance == sum(entries), account.id
+        if account.kind == AccountKind.ISSUANCE:  # where funded points come from
+            assert account.balance == -DEMO_POOL_FUNDING
+        else:
+            assert account.balance >= 0, account.id
+    assert await Entry.all().count() == 2 * await Transfer.all().count()
+
+
+async def _column(query: QuerySet[Any], name: str) -> list[Any]:
+    """One column of a query's rows (tortoise's stubs type flat value lists as tuples)."""
+    return [row[0] for row in await query.values_list(name)]
+
+
+async def _sample_resident() -> int:
+    return (await User.get(phone=build_plan().residents[0].phone)).id
+
+
+async def test_the_sample_resident_has_something_on_every_page() -> None:
+    await _load()
+    resident = await _sample_resident()
+
+    wallet = await Account.get(user_id=resident, kind=AccountKind.WALLET)
+    reasons = set(await _column(Entry.filter(account_id=wallet.id), "reason"))
+    assert reasons == {
+        PointsReason.ADJUSTMENT,
+        PointsReason.REDEMPTION,
+        PointsReason.REFUND,
+        PointsReason.REPORT_VERIFIED,
+        PointsReason.SUGGESTION_ADOPTED,
+    }
+    assert wallet.balance > 0
+    held = Counter(await _column(Voucher.filter(holder_id=resident), "status"))
+    assert held == {VoucherStatus.ISSUED: 2, VoucherStatus.USED: 1, VoucherStatus.CANCELLED: 1}
+    states = set(await _column(Report.filter(reporter_id=resident), "status"))
+    assert states == {
+        ReportStatus.VERIFIED,
+        ReportStatus.DISPATCHED,
+        ReportStatus.SUBMITTED,
+        ReportStatus.REJECTED,
+    }
+    mine = set(await _column(Suggestion.filter(author_id=resident), "status"))
+    assert mine == {SuggestionStatus.ADOPTED, SuggestionStatus.SUBMITTED}
+    assert await EventSignup.filter(user_id=resident, status=SignupStatus.CONFIRMED).count() == 1
+
+
+async def test_bulletin_has_every_kind_of_notice_and_a_full_event_with_a_waitlist() -> None:
+    await _load()
+
+    kinds = set(await _column(Notice.all(), "kind"))
+    assert kinds == set(NoticeKind)
+    full = await Event.get(capacity=3)
+    signups = Counter(await _column(EventSignup.filter(event_id=full.id), "status"))
+    assert signups == {SignupStatus.CONFIRMED: 3, SignupStatus.WAITLISTED: 1}
+    assert await Event.all().count() == 3
+    statuses = set(await _column(Suggestion.all(), "status"))
+    assert statuses == set(SuggestionStatus)
+
+
+async def test_the_sample_merchant_has_used_vouchers_to_settle() -> None:
+    await _load()
+
+    bakery = await Merchant.get(owner__phone=build_plan().merchants[0].owner_phone)
+    used = await Voucher.filter(offer__merchant_id=bakery.id, status=VoucherStatus.USED).count()
+    assert used == 4
+    account = await Account.get(merchant_id=bakery.id, kind=AccountKind.MERCHANT)
+    assert account.balance > 0
+
+
+async def test_the_community_is_xingrong_of_xiaojiahe_street() -> None:
+    await _load()
+
+    assert COMMUNITY_NAME == "兴蓉社区"
+    community = await Community.get()
+    assert community.name == "兴蓉社区"
+    addresses = await _column(Merchant.all(), "address")
+    assert all(a.startswith("肖家河街道兴蓉路") for a in addresses)
+    assert "星荣" not in "".join(await _column(Notice.all(), "title"))
+
+
+async def test_a_database_with_the_old_misspelt_demo_is_left_alone() -> None:
+    await Community.create(name=PREVIOUS_NAMES[0])
+
+    await _load()
+
+    assert await _column(Community.all(), "name") == [PREVIOUS_NAMES[0]]
+    assert await User.all().count() == 0
 
 
 async def test_sample_logins_hold_their_roles_and_the_password() -> None:

@@ -39,7 +39,12 @@ async def test_an_author_shows_their_profile_only_to_who_may_look_them_up(
         "homeGrid": {"name": "Grid X"},
         "assignedGrids": [{"name": "Grid X"}],
     }
-    name_only: dict[str, object] = {"displayName": "Member X", "roles": [], "homeGrid": None, "assignedGrids": []}
+    name_only: dict[str, object] = {
+        "displayName": "Member X",
+        "roles": [],
+        "homeGrid": None,
+        "assignedGrids": [],
+    }
     seen = {
         "author": await _author(client, author),
         "resident_x": await _author(client, resident_x),

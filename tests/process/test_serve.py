@@ -26,6 +26,7 @@ def _gridpoints() -> str:
 def test_serve_with_demo_data_answers_on_sqlite(tmp_path: Path) -> None:
     port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
+    env["GRIDPOINTS_WEB_BUILD"] = "0"  # the web app: tests/process/test_serve_webapp.py
     process = servers.start(
         [_gridpoints(), "serve", "--demo", "--port", str(port)],
         env,
