@@ -48,8 +48,10 @@ class EdgeServer:
     log: Path
 
     def log_lines(self, logger: str) -> list[dict[str, Any]]:
-        """The JSON log records of one logger so far."""
-        records = (orjson.loads(line) for line in self.log.read_bytes().splitlines() if line)
+        """The JSON log records of one logger so far (`serve` also prints its address and the
+        demo logins for people, which are not log records)."""
+        lines = self.log.read_bytes().splitlines()
+        records = (orjson.loads(line) for line in lines if line.startswith(b"{"))
         return [record for record in records if record.get("logger") == logger]
 
     @property
