@@ -80,8 +80,8 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
         self.persisted = persisted_documents(
             services.redis, settings.persisted_queries_max, settings.trusted_documents
         )
-        if self.persisted.manifest is not None:
-            OPERATION_NAMES.trust_only(self.persisted.manifest.operation_names)
+        manifest = self.persisted.manifest
+        OPERATION_NAMES.trust_only(manifest.operation_names if manifest is not None else None)
         self.tokens = services.tokens
 
     def scope_for(self, viewer_id: int | None, address: str = "-") -> RequestScope:

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -68,6 +68,8 @@ class EdgeGraphQL(GraphQL[Context, RootValue]):
             response = _from_http_exception(error, accept)
         except BodyTooLarge:
             raise  # answered 413 by RequestGuardMiddleware
+        except ClientDisconnect:
+            return  # nobody is left to answer
         except Exception:
             # A bug of ours: logged with its stack, answered in JSON on a connection that
             # stays open, instead of Starlette's text/plain 500 that closes it.

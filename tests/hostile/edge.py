@@ -63,15 +63,19 @@ class EdgeServer:
 
 
 def start_edge_server(
-    tmp: Path, database_url: str, redis_url: str | None, **settings: str
+    tmp: Path,
+    database_url: str,
+    redis_url: str | None,
+    env_name: str = "production",
+    **settings: str,
 ) -> EdgeServer:
-    """`gridpoints serve` in production mode, as the issue tried it."""
+    """`gridpoints serve`, in production mode unless told otherwise, as the issue tried it."""
     port = servers.free_port()
     media = tmp / "media"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
     env.update(
         servers.gateway_env(
-            env="production",
+            env=env_name,
             database_url=database_url,
             redis_url=redis_url or "",
             jwt_secret=SECRET,

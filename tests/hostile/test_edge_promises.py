@@ -261,6 +261,9 @@ def test_a_preflight_from_an_allowed_origin_allows_what_clients_send(conn: Conne
 def test_a_preflight_from_another_origin_is_refused(conn: Connection) -> None:
     answer = _preflight(conn, "https://evil.example", "content-type")
     assert answer.status == 400 and "access-control-allow-origin" not in answer.headers
+    assert error_codes(answer) == ["BAD_REQUEST"]  # JSON like every other /graphql refusal
+    disallowed_header = _preflight(conn, ALLOWED_ORIGIN, "x-something-else")
+    assert disallowed_header.status == 400 and error_codes(disallowed_header) == ["BAD_REQUEST"]
 
 
 def test_responses_to_an_allowed_origin_expose_the_request_id(conn: Connection) -> None:

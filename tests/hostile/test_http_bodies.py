@@ -9,6 +9,7 @@ body JSON with a known code, the keep-alive connection must carry the next reque
 from __future__ import annotations
 
 import json
+import socket
 import string
 from collections.abc import Iterator
 from typing import Any
@@ -369,3 +370,19 @@ class _shared_connection:
 def test_healthz_answers_after_the_generated_traffic(edge_server: EdgeServer) -> None:
     with _shared_connection(edge_server) as conn:
         assert_alive(conn)
+
+
+def test_a_client_that_leaves_mid_body_leaves_no_error_behind(edge_server: EdgeServer) -> None:
+    with socket.create_connection(("127.0.0.1", edge_server.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+            b"content-length: 1000\r\n\r\n" + b'{"query": "{ me'
+        )
+    with edge_server.connect() as conn:
+        assert_alive(conn)
+    unexpected = [
+        record
+        for record in edge_server.log_lines("gridpoints.errors")
+        if record["level"] == "ERROR"
+    ]
+    assert unexpected == []
