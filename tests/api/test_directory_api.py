@@ -33,13 +33,13 @@ async def test_an_author_shows_their_profile_only_to_who_may_look_them_up(
     resident_y = await factories.user(name="Resident Y", home_grid=y)
     admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
     await submit_suggestion(actor=author, title="More benches", body="By the canal.")
-    full = {
+    full: dict[str, Any] = {
         "displayName": "Member X",
         "roles": ["GRID_MEMBER", "RESIDENT"],
         "homeGrid": {"name": "Grid X"},
         "assignedGrids": [{"name": "Grid X"}],
     }
-    name_only: dict[str, object] = {
+    name_only: dict[str, Any] = {
         "displayName": "Member X",
         "roles": [],
         "homeGrid": None,

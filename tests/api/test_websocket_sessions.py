@@ -28,6 +28,10 @@ ME = "{ me { displayName roles } }"
 
 
 class Socket(GraphQLWebSocket):
+    async def __aenter__(self) -> Socket:
+        await super().__aenter__()
+        return self
+
     async def closed(self, wait: float = WAIT) -> tuple[int, str]:
         """The close the app sent (skipping nothing: any other message fails the test)."""
         message = await asyncio.wait_for(self.from_app.get(), wait)
