@@ -15,6 +15,7 @@ from community.report_workflow import (
     reject_report,
     resolve_report,
     verify_report,
+    withdraw_report,
 )
 from models.actor import Actor
 from models.civic import Report
@@ -44,6 +45,7 @@ STEPS: dict[str, StepCall] = {
     "verify": lambda p, a, r, d: verify_report(actor=a, report_id=r),
     "reject": lambda p, a, r, d: reject_report(actor=a, report_id=r, note="No"),
     "escalate": lambda p, a, r, d: escalate_report(actor=a, report_id=r),
+    "withdraw": lambda p, a, r, d: withdraw_report(actor=a, report_id=r),
 }
 
 # Written out independently of the workflow's own table: the steps the issue allows.
@@ -62,6 +64,8 @@ LEGAL = {
     ("escalate", S.ACCEPTED),
     ("escalate", S.DISPATCHED),
     ("escalate", S.RESOLVED),
+    ("withdraw", S.SUBMITTED),
+    ("withdraw", S.ACCEPTED),
 }
 
 
@@ -75,6 +79,9 @@ async def report_at(people: Cast, media_dir: Path, status: S) -> Report:
     if status is S.ESCALATED:
         report = await at_status(people, media_dir, S.SUBMITTED)
         return await escalate_report(actor=people.worker, report_id=report.id)
+    if status is S.WITHDRAWN:
+        report = await at_status(people, media_dir, S.SUBMITTED)
+        return await withdraw_report(actor=people.reporter, report_id=report.id)
     return await at_status(people, media_dir, status)
 
 

@@ -59,10 +59,17 @@ async def _ledger_is_consistent(url: str) -> None:
     try:
         assert (
             await connection.fetchval(
-                "SELECT count(*) FROM account WHERE kind <> 'POOL' AND balance < 0"
+                "SELECT count(*) FROM account WHERE kind <> 'ISSUANCE' AND balance < 0"
             )
             == 0
         )
+        assert (
+            await connection.fetchval(
+                "SELECT count(*) FROM account a WHERE a.kind = 'WALLET' AND balance <> "
+                "(SELECT coalesce(sum(remaining), 0) FROM points_lot l WHERE l.account_id = a.id)"
+            )
+            == 0
+        ), "each wallet's balance is the sum of its lots"
         assert (
             await connection.fetchval(
                 "SELECT count(*) FROM account a WHERE balance <> "

@@ -18,6 +18,8 @@ OFFER = """mutation($m: ID!, $stock: Int!) { createOffer(input: {merchantId: $m,
   offer { id } errors { code } } }"""
 ADJUST = """mutation($u: ID!, $key: String!) { adjustPoints(input: {userId: $u, amount: 100,
   memo: "welcome", idempotencyKey: $key}) { errors { code } } }"""
+FUND = """mutation { fundPool(input: {amount: 100000, memo: "Fault drills",
+  idempotencyKey: "fault-world"}) { errors { code } } }"""
 REDEEM = """mutation($o: ID!, $key: String!) { redeemOffer(input: {offerId: $o,
   idempotencyKey: $key}) { voucher { id code } pointsBalance errors { code } } }"""
 
@@ -44,6 +46,7 @@ def build(gateway: Gateway, residents: int = 5, stock: int = 100) -> World:
     merchant = gateway.post(MERCHANT, token=owner[0])["data"]["registerMerchant"]["merchant"]
     gateway.post(APPROVE, {"m": merchant["id"]}, token=admin)
     offer = gateway.post(OFFER, {"m": merchant["id"], "stock": stock}, token=owner[0])
+    gateway.post(FUND, token=admin)  # points enter the pool only by an admin's funding
     for _, user_id in rest:
         gateway.post(ADJUST, {"u": user_id, "key": f"welcome-{user_id}"}, token=admin)
     return World(admin, rest, offer["data"]["createOffer"]["offer"]["id"])
