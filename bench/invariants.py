@@ -9,13 +9,19 @@ import asyncpg
 
 CHECKS: list[tuple[str, str]] = [
     (
-        "no wallet or merchant account has a negative balance",
-        "SELECT count(*) FROM account WHERE kind <> 'POOL' AND balance < 0",
+        "no account but the issuance account has a negative balance",
+        "SELECT count(*) FROM account WHERE kind <> 'ISSUANCE' AND balance < 0",
     ),
     (
         "no wallet or merchant entry left a negative balance",
         "SELECT count(*) FROM points_entry e JOIN account a ON a.id = e.account_id "
-        "WHERE a.kind <> 'POOL' AND e.balance_after < 0",
+        "WHERE a.kind <> 'ISSUANCE' AND e.balance_after < 0",
+    ),
+    (
+        "each wallet's balance = the sum of its lots' remaining amounts",
+        "SELECT count(*) FROM account a LEFT JOIN (SELECT account_id, sum(remaining) AS s "
+        "FROM points_lot GROUP BY account_id) l ON l.account_id = a.id "
+        "WHERE a.kind = 'WALLET' AND a.balance <> coalesce(l.s, 0)",
     ),
     (
         "cached balance = sum of the account's entries",

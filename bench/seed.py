@@ -134,6 +134,19 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
           SELECT 1 + i, 1, 'WALLET', i, NULL, 0 FROM generate_series(1, {r}) i;
         INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
           SELECT 1 + {r} + i, 1, 'MERCHANT', NULL, i, 0 FROM generate_series(1, {m}) i;
+        INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
+          VALUES (2 + {r} + {m}, 1, 'ISSUANCE', NULL, NULL, -{BENCH_FUNDING});
+        UPDATE account SET balance = {BENCH_FUNDING} WHERE id = 1;
+        INSERT INTO points_transfer (id, debit_account_id, credit_account_id, amount, reason,
+                                     memo, created_at)
+          VALUES (1, 2 + {r} + {m}, 1, {BENCH_FUNDING}, 'FUNDING', 'Bench funding',
+                  now() - interval '400 days');
+        INSERT INTO points_entry (id, account_id, transfer_id, amount, balance_after, reason,
+                                  memo, created_at)
+          VALUES (1, 2 + {r} + {m}, 1, -{BENCH_FUNDING}, -{BENCH_FUNDING}, 'FUNDING',
+                  'Bench funding', now() - interval '400 days'),
+                 (2, 1, 1, {BENCH_FUNDING}, {BENCH_FUNDING}, 'FUNDING', 'Bench funding',
+                  now() - interval '400 days');
         """,
     )
     categories = "ARRAY[" + ",".join(f"'{x}'" for x in CATEGORIES) + "]"
@@ -157,6 +170,10 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
     await _reset_sequences(conn)
 
 
+# The pool is funded (from the issuance account) with more than the seeded ledger awards.
+BENCH_FUNDING = 10**12
+
+
 async def _reset_sequences(conn: asyncpg.Connection) -> None:
     for table in (
         "community",
@@ -174,6 +191,7 @@ async def _reset_sequences(conn: asyncpg.Connection) -> None:
         "points_transfer",
         "points_entry",
         "voucher",
+        "points_lot",
     ):
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -215,6 +233,16 @@ INSERT INTO points_entry (id, account_id, transfer_id, amount, balance_after, re
 UPDATE account a SET balance = a.balance + d.delta
   FROM (SELECT account_id, sum(amount) AS delta FROM bench_entries GROUP BY account_id) d
   WHERE a.id = d.account_id;
+-- A wallet's balance is the sum of its lots: each wallet the staged transfers changed gets
+-- its balance as one fresh lot (seeding runs before any spending records a lot).
+CREATE TEMP TABLE bench_changed AS
+  SELECT DISTINCT e.account_id FROM bench_entries e JOIN account a ON a.id = e.account_id
+  WHERE a.kind = 'WALLET';
+UPDATE points_lot SET remaining = 0 WHERE account_id IN (SELECT account_id FROM bench_changed);
+INSERT INTO points_lot (account_id, amount, remaining, earned_at)
+  SELECT a.id, a.balance, a.balance, now() FROM account a
+  WHERE a.id IN (SELECT account_id FROM bench_changed) AND a.balance > 0;
+DROP TABLE bench_changed;
 DROP TABLE bench_entries;
 """
 

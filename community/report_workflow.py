@@ -2,6 +2,7 @@
 
     SUBMITTED -accept-> ACCEPTED -dispatch-> DISPATCHED -resolve-> RESOLVED -verify-> VERIFIED
     SUBMITTED, ACCEPTED -reject-> REJECTED
+    SUBMITTED, ACCEPTED -withdraw-> WITHDRAWN        the reporter (the points held are voided)
     SUBMITTED, ACCEPTED, DISPATCHED, RESOLVED -escalate-> ESCALATED
     ACCEPTED -resolve-> RESOLVED            disputes only: the grid member mediated on the spot
     ESCALATED -dispatch | resolve | reject | verify->   admins only
@@ -47,6 +48,7 @@ class Step(StrEnum):
     VERIFY = "VERIFY"
     REJECT = "REJECT"
     ESCALATE = "ESCALATE"
+    WITHDRAW = "WITHDRAW"
 
 
 class Party(Enum):
@@ -57,6 +59,7 @@ class Party(Enum):
     GRID_MEMBER = "grid member of the report's grid"
     ASSIGNEE = "the person the report was dispatched to"
     REPORTER_WHEN_OVERDUE = "the reporter, once the report is overdue"
+    REPORTER = "the report's reporter"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ def _by(*parties: Party) -> frozenset[Party]:
 
 _ESCALATION = Transition(S.ESCALATED, _by(Party.GRID_STAFF, Party.REPORTER_WHEN_OVERDUE))
 _REJECTION = Transition(S.REJECTED, _by(Party.GRID_STAFF))
+_WITHDRAWAL = Transition(S.WITHDRAWN, _by(Party.REPORTER))
 
 TRANSITIONS: dict[tuple[Step, ReportStatus], Transition] = {
     (Step.ACCEPT, S.SUBMITTED): Transition(S.ACCEPTED, _by(Party.GRID_STAFF)),
@@ -88,6 +92,8 @@ TRANSITIONS: dict[tuple[Step, ReportStatus], Transition] = {
     (Step.REJECT, S.SUBMITTED): _REJECTION,
     (Step.REJECT, S.ACCEPTED): _REJECTION,
     (Step.REJECT, S.ESCALATED): Transition(S.REJECTED),
+    (Step.WITHDRAW, S.SUBMITTED): _WITHDRAWAL,
+    (Step.WITHDRAW, S.ACCEPTED): _WITHDRAWAL,
     (Step.ESCALATE, S.SUBMITTED): _ESCALATION,
     (Step.ESCALATE, S.ACCEPTED): _ESCALATION,
     (Step.ESCALATE, S.DISPATCHED): _ESCALATION,
@@ -102,6 +108,10 @@ async def _is_assignee(actor: Actor, report: Report) -> bool:
 
 async def _is_reporter_of_overdue(actor: Actor, report: Report) -> bool:
     return report.reporter_id == actor.user_id and is_overdue(report, datetime.now(UTC))
+
+
+async def _is_reporter(actor: Actor, report: Report) -> bool:
+    return report.reporter_id == actor.user_id
 
 
 async def _is_grid_staff(actor: Actor, report: Report) -> bool:
@@ -122,6 +132,7 @@ PARTY_CHECKS: dict[Party, Callable[[Actor, Report], Awaitable[bool]]] = {
     Party.GRID_MEMBER: _is_grid_member,
     Party.ASSIGNEE: _is_assignee,
     Party.REPORTER_WHEN_OVERDUE: _is_reporter_of_overdue,
+    Party.REPORTER: _is_reporter,
 }
 
 
@@ -236,6 +247,15 @@ async def reject_report(*, actor: Actor, report_id: int, note: str | None = None
         report, transition = await _open(Step.REJECT, actor, report_id)
         reason = _required_note(note)
         await move(report, to=transition.to, actor_id=actor.user_id, note=reason)
+        await void_award(source_type="report", source_id=report.id, actor_id=actor.user_id)
+    return report
+
+
+async def withdraw_report(*, actor: Actor, report_id: int, note: str | None = None) -> Report:
+    """The reporter takes a report back before work starts; the points held are voided."""
+    async with in_transaction():
+        report, transition = await _open(Step.WITHDRAW, actor, report_id)
+        await move(report, to=transition.to, actor_id=actor.user_id, note=_note(note))
         await void_award(source_type="report", source_id=report.id, actor_id=actor.user_id)
     return report
 

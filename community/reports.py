@@ -75,12 +75,13 @@ async def _duplicate_of(
     *, grid_id: int, category: ReportCategory, point: Point | None, now: datetime
 ) -> int | None:
     """The original of the earliest report of the same category in the same grid within the
-    window (and radius, when both have coordinates); rejected reports do not count."""
+    window (and radius, when both have coordinates); rejected and withdrawn reports do not
+    count."""
     candidates = (
         await Report.filter(
             micro_grid_id=grid_id, category=category, created_at__gte=now - DUPLICATE_WINDOW
         )
-        .exclude(status=ReportStatus.REJECTED)
+        .exclude(status__in=(ReportStatus.REJECTED, ReportStatus.WITHDRAWN))
         .order_by("id")
     )
     for candidate in candidates:

@@ -19,7 +19,7 @@ from models.errors import Forbidden, InvalidInput
 DEFAULT_HOURS = 24.0
 DEFAULT_HOURS_BY_CATEGORY = {ReportCategory.SAFETY_HAZARD: 1.0}
 MAX_HOURS = 720.0
-CLOSED_STATUSES = frozenset({ReportStatus.VERIFIED, ReportStatus.REJECTED})
+CLOSED_STATUSES = frozenset({ReportStatus.VERIFIED, ReportStatus.REJECTED, ReportStatus.WITHDRAWN})
 
 
 def default_hours(category: ReportCategory) -> float:

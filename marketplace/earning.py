@@ -84,6 +84,13 @@ async def current_version(*, community_id: int, reason: PointsReason) -> Earning
         return again
 
 
+async def versions_of(*, community_id: int, reason: PointsReason) -> list[EarningRuleVersion]:
+    """Every version of one rule, newest first."""
+    return await EarningRuleVersion.filter(community_id=community_id, reason=reason).order_by(
+        "-version"
+    )
+
+
 async def _latest_version(community_id: int, reason: PointsReason) -> EarningRuleVersion | None:
     return (
         await EarningRuleVersion.filter(community_id=community_id, reason=reason)

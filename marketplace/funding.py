@@ -6,6 +6,8 @@ pool + wallets + escrow (open holds) + merchants + settled = everything ever fun
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -19,7 +21,13 @@ from models.ledger import Transfer
 MAX_FUNDING = 10_000_000
 
 
-async def fund_pool(*, actor: Actor, amount: int, memo: str, idempotency_key: str) -> Transfer:
+@dataclass(frozen=True, slots=True)
+class Funding:
+    transfer: Transfer
+    pool_balance: int  # right after this funding
+
+
+async def fund_pool(*, actor: Actor, amount: int, memo: str, idempotency_key: str) -> Funding:
     """Top the community's pool up by `amount` (admins only), with a memo saying where the
     points' value comes from. A repeated key returns the first funding and moves nothing;
     keys are the acting admin's own."""
@@ -36,7 +44,8 @@ async def fund_pool(*, actor: Actor, amount: int, memo: str, idempotency_key: st
         actor_id=actor.user_id,
         idempotency_key=f"fund:{actor.user_id}:{key}",
     )
-    return posted.transfer
+    pool_side = posted.entry_for(posted.transfer.credit_account_id)
+    return Funding(posted.transfer, int(pool_side.balance_after))
 
 
 async def fund(

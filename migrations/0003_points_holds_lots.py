@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.enums import AccountKind, ExpiryRule, HoldStatus, PointsReason
+from models.enums import AccountKind, ExpiryRule, HoldStatus, PointsReason, ReportStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -172,5 +172,20 @@ class Migration(migrations.Migration):
             model_name='Voucher',
             name='settlement',
             field=fields.ForeignKeyField('gridpoints.MerchantSettlement', source_field='settlement_id', null=True, db_constraint=True, to_field='id', related_name='vouchers_settled', on_delete=OnDelete.RESTRICT),
+        ),
+        DescriptionOnly(
+            model_name='Report',
+            name='status',
+            field=fields.CharEnumField(default=ReportStatus.SUBMITTED, description='SUBMITTED: SUBMITTED\nACCEPTED: ACCEPTED\nDISPATCHED: DISPATCHED\nRESOLVED: RESOLVED\nVERIFIED: VERIFIED\nREJECTED: REJECTED\nESCALATED: ESCALATED\nWITHDRAWN: WITHDRAWN', enum_type=ReportStatus, max_length=20),
+        ),
+        DescriptionOnly(
+            model_name='ReportEvent',
+            name='from_status',
+            field=fields.CharEnumField(null=True, description='SUBMITTED: SUBMITTED\nACCEPTED: ACCEPTED\nDISPATCHED: DISPATCHED\nRESOLVED: RESOLVED\nVERIFIED: VERIFIED\nREJECTED: REJECTED\nESCALATED: ESCALATED\nWITHDRAWN: WITHDRAWN', enum_type=ReportStatus, max_length=20),
+        ),
+        DescriptionOnly(
+            model_name='ReportEvent',
+            name='to_status',
+            field=fields.CharEnumField(description='SUBMITTED: SUBMITTED\nACCEPTED: ACCEPTED\nDISPATCHED: DISPATCHED\nRESOLVED: RESOLVED\nVERIFIED: VERIFIED\nREJECTED: REJECTED\nESCALATED: ESCALATED\nWITHDRAWN: WITHDRAWN', enum_type=ReportStatus, max_length=20),
         ),
     ]

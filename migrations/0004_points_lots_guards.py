@@ -144,9 +144,10 @@ async def _drop_guard(client, table: str, name: str) -> None:
 async def forward(apps, schema_editor) -> None:
     client = schema_editor.client
     now = datetime.now(UTC)
+    # The old guard forbids the issuance account's negative balance: it goes first.
+    await _drop_guard(client, OLD_ACCOUNT_GUARD[0], OLD_ACCOUNT_GUARD[1])
     await _fund_pools(client, now)
     await _lots_for_balances(client, now)
-    await _drop_guard(client, OLD_ACCOUNT_GUARD[0], OLD_ACCOUNT_GUARD[1])
     for table, name, check in GUARDS:
         await _add_guard(client, table, name, check)
 

@@ -84,6 +84,7 @@ class ReportStatus(StrEnum):
     VERIFIED = "VERIFIED"
     REJECTED = "REJECTED"
     ESCALATED = "ESCALATED"
+    WITHDRAWN = "WITHDRAWN"
 
 
 class SignupStatus(StrEnum):

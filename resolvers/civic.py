@@ -120,6 +120,13 @@ async def reject_report(scope: RequestScope, *, report_id: str, note: str | None
     )
 
 
+async def withdraw_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
+    actor = await scope.require_viewer()
+    return await report_workflow.withdraw_report(
+        actor=actor, report_id=_report_id(report_id), note=note
+    )
+
+
 async def escalate_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
     actor = await scope.require_viewer()
     return await report_workflow.escalate_report(

@@ -202,6 +202,19 @@ class CivicMutation:
             report=ReportType.of,
         )
 
+    @strawberry.mutation(
+        description="The reporter takes back a report not yet dispatched; its held points are "
+        "voided."
+    )
+    async def withdraw_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.withdraw_report(scope, report_id=input.report_id, note=input.note),
+            ReportPayload,
+            report=ReportType.of,
+        )
+
     @strawberry.mutation
     async def escalate_report(self, info: Info, input: ReportActionInput) -> ReportPayload:
         scope = info.context.scope

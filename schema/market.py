@@ -12,6 +12,7 @@ from marketplace.settlement import Settlement
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
 from resolvers import market as resolve
+from resolvers import points as resolve_points
 from resolvers.ids import decode_cursor, global_id
 from schema.base import Connection, Node
 from schema.context import Info
@@ -20,6 +21,8 @@ from schema.errors import UserError
 
 if TYPE_CHECKING:
     from schema.people import UserType
+    from schema.points import EarningRuleVersionType
+    from schema.points_sources import PointsSource
 
 
 @strawberry.type(name="PointsEntry")
@@ -43,6 +46,40 @@ class PointsEntryType(Node):
             created_at=row.created_at,
         )
 
+    @strawberry.field(
+        description="What the points are for, when the viewer may see it: a report, an event "
+        "sign-up, a suggestion, a voucher, an admin's adjustment, an expired lot, a settlement."
+    )
+    async def source(
+        self, info: Info
+    ) -> Annotated[PointsSource, strawberry.lazy("schema.points_sources")] | None:
+        from schema.points_sources import source_type_of
+
+        row = await resolve_points.source_of(info.context.scope, self.row)
+        shown: PointsSource | None = source_type_of(row)
+        return shown
+
+    @strawberry.field(description="The earning-rule version that priced it; null if none did.")
+    async def rule_version(
+        self, info: Info
+    ) -> Annotated[EarningRuleVersionType, strawberry.lazy("schema.points")] | None:
+        from schema.points import EarningRuleVersionType
+
+        row = await resolve_points.rule_version_of(info.context.scope, self.row)
+        return EarningRuleVersionType.of(row) if row else None
+
+    @strawberry.field(
+        description="Who approved it: the verifier, the organiser at check-in, the admin; "
+        "null for the system's own jobs."
+    )
+    async def approved_by(
+        self, info: Info
+    ) -> Annotated[UserType, strawberry.lazy("schema.people")] | None:
+        from schema.people import UserType
+
+        row = await resolve_points.approver_of(info.context.scope, self.row)
+        return UserType.of(row) if row else None
+
 
 @strawberry.type(name="EarningRule")
 class EarningRuleType:
@@ -51,10 +88,15 @@ class EarningRuleType:
     daily_cap: int | None = strawberry.field(
         description="Most points one user can earn for this reason in one day; null for no cap."
     )
+    version: int | None = strawberry.field(
+        default=None, description="The rule's current version; null while the default applies."
+    )
 
     @classmethod
     def of(cls, rule: Rule) -> EarningRuleType:
-        return cls(reason=rule.reason, points=rule.points, daily_cap=rule.daily_cap)
+        return cls(
+            reason=rule.reason, points=rule.points, daily_cap=rule.daily_cap, version=rule.version
+        )
 
 
 @strawberry.type(name="Merchant")
@@ -184,6 +226,7 @@ class VoucherType(Node):
 
 @strawberry.type(name="Settlement")
 class SettlementType:
+    merchant_id: strawberry.Private[int]
     period_start: datetime
     period_end: datetime
     issued: int
@@ -193,9 +236,14 @@ class SettlementType:
     points_received: int
     points_returned: int
 
+    @strawberry.field(description="Whether the whole period has been settled (paid out).")
+    async def settled(self) -> bool:
+        return await resolve_points.period_settled(self.merchant_id, self.period_end)
+
     @classmethod
     def of(cls, row: Settlement) -> SettlementType:
         return cls(
+            merchant_id=row.merchant_id,
             period_start=row.period_start,
             period_end=row.period_end,
             issued=row.issued,

@@ -6,7 +6,7 @@ import strawberry
 
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
-from resolvers import market
+from resolvers import market, points
 from resolvers import people as resolve
 from resolvers.ids import decode_cursor, global_id
 from schema.base import Connection, Node
@@ -14,6 +14,7 @@ from schema.context import Info
 from schema.enums import Role, VoucherStatus
 from schema.errors import UserError
 from schema.market import MerchantType, PointsEntryType, VoucherType
+from schema.points import ExpiringPointsType
 
 
 @strawberry.type(name="User")
@@ -47,6 +48,21 @@ class UserType(Node):
     @strawberry.field(description="The viewer's own balance; null on other users.")
     async def points_balance(self, info: Info) -> int | None:
         return await market.points_balance(info.context.scope, self.row)
+
+    @strawberry.field(
+        description="Points held for the user until their report is verified or they check in: "
+        "not spendable yet. Seen by the user and admins; null on other users."
+    )
+    async def pending_points(self, info: Info) -> int | None:
+        return await points.pending_points(info.context.scope, self.row)
+
+    @strawberry.field(
+        description="The user's points that will expire, soonest first, grouped by when "
+        '("N points expire on DATE"). Seen by the user and admins; null on other users.'
+    )
+    async def expiring_points(self, info: Info) -> list[ExpiringPointsType] | None:
+        rows = await points.expiring_points(info.context.scope, self.row)
+        return None if rows is None else [ExpiringPointsType.of(row) for row in rows]
 
     @strawberry.field
     async def points_history(

@@ -33,6 +33,7 @@ from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
+from schema.points_ops import PointsMutation, PointsQuery, PointsSubscription
 from schema.subscriptions import Subscription
 from schema.venues import BookingType, VenueType
 from schema.venues_ops import VenueMutation, VenueQuery, VenueSubscription
@@ -67,9 +68,13 @@ class NodeQuery:
         return NODE_TYPES[type(row)](row) if row is not None else None
 
 
-Query = merge_types("Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, VenueQuery))
-Mutation = merge_types("Mutation", (PeopleMutation, CivicMutation, MarketMutation, VenueMutation))
-Subscriptions = merge_types("Subscription", (Subscription, VenueSubscription))
+Query = merge_types(
+    "Query", (NodeQuery, PeopleQuery, CivicQuery, MarketQuery, PointsQuery, VenueQuery)
+)
+Mutation = merge_types(
+    "Mutation", (PeopleMutation, CivicMutation, MarketMutation, PointsMutation, VenueMutation)
+)
+Subscriptions = merge_types("Subscription", (Subscription, PointsSubscription, VenueSubscription))
 
 
 @cache

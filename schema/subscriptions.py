@@ -63,6 +63,12 @@ def _messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
     return subscribe(channel)  # type: ignore[return-value]
 
 
+# For the other domains' subscriptions (schema/points_ops.py).
+shown_safely = _shown_safely
+subscriber = _subscriber
+messages = _messages
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Changes to one report the viewer may see.")

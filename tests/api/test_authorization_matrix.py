@@ -32,6 +32,7 @@ is what node(id) gives the same viewer, and that private fields stay private on 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -45,6 +46,7 @@ import pytest
 
 from community import events, passwords, sessions, suggestions
 from gateway.services import Services
+from marketplace.expiry import EXPIRY_TOPIC
 from models.actor import Actor
 from models.civic import Report
 from models.enums import ReportCategory, ReportStatus, VenueAudience
@@ -191,6 +193,9 @@ rejectReport
   own         -       FORBID  FORBID  DATA    FORBID  DATA    FORBID  FORBID  FORBID  DATA
   grid_x      UNAUTH  NULL    NULL    DATA    NULL    DATA    NULL    NULL    NULL    DATA
   grid_y      UNAUTH  NULL    NULL    NULL    DATA    NULL    NULL    NULL    NULL    DATA
+withdrawReport
+  own         -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+  grid_x      UNAUTH  NULL    NULL    FORBID  NULL    FORBID  NULL    NULL    NULL    DATA
 escalateReport
   own         -       FORBID  FORBID  DATA    FORBID  DATA    FORBID  FORBID  FORBID  DATA
   overdue     -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
@@ -270,6 +275,22 @@ cancelBooking
 checkInBooking
   own         -       DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
   other       UNAUTH  NULL    NULL    NULL    NULL    DATA    NULL    NULL    NULL    DATA
+merchantStatement
+  own         -       -       -       -       -       -       -       DATA    DATA    -
+  other       UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+pointsPolicy
+  any         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+treasury
+  any         UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+earningRuleVersions
+  any         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+fundPool
+  any         UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+setPointsPolicy
+  any         UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
+settleMerchant
+  own         -       -       -       -       -       -       -       FORBID  FORBID  -
+  other       UNAUTH  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  FORBID  DATA
 
 # ------------------------------------------------------------------- subscriptions
 reportUpdated
@@ -280,6 +301,8 @@ reportUpdated
 pointsChanged
   own         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
 bookingUpdated
+  own         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
+pointsExpiring
   own         UNAUTH  DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA    DATA
 """
 
@@ -700,8 +723,17 @@ READS: dict[str, Case] = {
     ),
     "settlement": Read(
         "query($id: ID!, $from: DateTime!, $to: DateTime!) { "
-        "settlement(merchantId: $id, periodStart: $from, periodEnd: $to) { issued } }",
+        "settlement(merchantId: $id, periodStart: $from, periodEnd: $to) { issued settled } }",
         lambda r: statement_period(r),
+    ),
+    "merchantStatement": Read(
+        "query($id: ID!) { merchantStatement(merchantId: $id) { open { usedPoints } } }",
+        lambda r: {"id": gid("Merchant", merchant_for(r).id)},
+    ),
+    "pointsPolicy": Read("{ pointsPolicy { expiryRule } }"),
+    "treasury": Read("{ treasury { poolBalance liability total { issued } } }"),
+    "earningRuleVersions": Read(
+        "{ earningRuleVersions(reason: REPORT_VERIFIED) { version points } }"
     ),
 }
 
@@ -713,7 +745,13 @@ Prepare = Callable[[Row], Awaitable[dict[str, Any]]]
 
 def mutation(signature: str, call: str, result: str, prepare: Prepare) -> Write:
     """`mutation<signature> { <call> { <result> { ... } errors { code field } } }`"""
-    scalar = {"serviceLevels": "category", "rule": "reason", "closure": "reason"}.get(result, "id")
+    scalar = {
+        "serviceLevels": "category",
+        "rule": "reason",
+        "funding": "amount",
+        "policy": "expiryRule",
+        "closure": "reason",
+    }.get(result, "id")
     document = (
         f"mutation{signature} {{ {call} {{ {result} {{ {scalar} }} errors {{ code field }} }} }}"
     )
@@ -922,6 +960,22 @@ def statement_period(row: Row) -> dict[str, Any]:
     }
 
 
+async def funding_key(row: Row) -> dict[str, Any]:
+    return {"key": unique("fund")}
+
+
+async def settlement_to_make(row: Row) -> dict[str, Any]:
+    """A moment just past, so each row settles a period of its own (or is refused first)."""
+    return {
+        "id": gid("Merchant", merchant_for(row).id),
+        "end": iso(datetime.now(UTC) - timedelta(microseconds=next(SETTLED_MICROS))),
+        "ref": unique("BANK"),
+    }
+
+
+SETTLED_MICROS = itertools.count(1)
+
+
 async def courtyard_name(row: Row) -> dict[str, Any]:
     return {"name": unique("Courtyard")}
 
@@ -1075,6 +1129,7 @@ WRITES: dict[str, Case] = {
     "verifyReport": report_step("verifyReport", S.RESOLVED),
     "rejectReport": report_step("rejectReport", S.SUBMITTED),
     "escalateReport": report_step("escalateReport", S.SUBMITTED),
+    "withdrawReport": report_step("withdrawReport", S.SUBMITTED),
     "setServiceLevel": mutation(
         "", "setServiceLevel(input: {category: NOISE, hours: 24})", "serviceLevels", nothing
     ),
@@ -1188,6 +1243,21 @@ WRITES: dict[str, Case] = {
         "booking",
         booking_to_check_in,
     ),
+    "fundPool": mutation(
+        "($key: String!)",
+        'fundPool(input: {amount: 100, memo: "Matrix grant", idempotencyKey: $key})',
+        "funding",
+        funding_key,
+    ),
+    "setPointsPolicy": mutation(
+        "", "setPointsPolicy(input: {expiryRule: NEVER})", "policy", nothing
+    ),
+    "settleMerchant": mutation(
+        "($id: ID!, $end: DateTime!, $ref: String!)",
+        "settleMerchant(input: {merchantId: $id, periodEnd: $end, reference: $ref})",
+        "settlement",
+        settlement_to_make,
+    ),
 }
 
 
@@ -1234,6 +1304,14 @@ def own_booking_only(data: dict[str, Any] | None, row: Row) -> str:
     return DATA if data and data["id"] == own else f"a booking that is not the viewer's: {data}"
 
 
+def expiry_channel(row: Row) -> str:
+    return f"{EXPIRY_TOPIC}:{row.actor.user_id if row.actor else 0}"
+
+
+def expiring_list(data: Any, row: Row) -> str:
+    return DATA if isinstance(data, list) else f"not the viewer's list: {data}"
+
+
 SUBSCRIPTIONS: dict[str, Case] = {
     "reportUpdated": Subscribed(
         "subscription($id: ID!) { reportUpdated(reportId: $id) { id status } }",
@@ -1255,6 +1333,13 @@ SUBSCRIPTIONS: dict[str, Case] = {
         lambda row: f"{BOOKING_TOPIC}:{row.actor.user_id if row.actor else 0}",
         someone_elses_then_own_booking,
         own_booking_only,
+    ),
+    "pointsExpiring": Subscribed(
+        "subscription { pointsExpiring { points message } }",
+        lambda row: {},
+        expiry_channel,
+        lambda row: [Change(EXPIRY_TOPIC, row.me.user_id, row.me.user_id)],
+        expiring_list,
     ),
 }
 CASES: dict[str, Case] = {**READS, **WRITES, **SUBSCRIPTIONS}

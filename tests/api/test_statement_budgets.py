@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
@@ -15,6 +16,7 @@ from marketplace.redemption import redeem_offer
 from models.actor import Actor
 from models.enums import PointsReason, ReportCategory, Role
 from models.grid import MicroGrid
+from models.sql import fetch
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
@@ -125,3 +127,53 @@ async def test_redeem_is_ten_statements_at_most(client: GraphQLClient) -> None:
     assert result["data"]["redeemOffer"]["errors"] == []
     assert result["data"]["redeemOffer"]["pointsBalance"] == 95
     assert len(sent) <= 10, sent
+
+
+WALLET_WITH_POINTS = """{ me { pointsBalance pendingPoints
+  expiringPoints { points lastDay message }
+  pointsHistory(first: 20) { edges { node { amount reason balanceAfter
+    source { __typename ... on Voucher { pointsSpent } ... on PointsAdjustment { memo } }
+    ruleVersion { version } approvedBy { displayName } } } } } }"""
+
+
+async def _resident_with_lots(lots: int) -> Actor:
+    """A resident whose points sit in `lots` lots, each expiring on a day of its own."""
+    resident = await factories.user(name=f"{lots} lots")
+    for n in range(lots):
+        await award(
+            community_id=resident.community_id,
+            user_id=resident.user_id,
+            reason=PointsReason.SUGGESTION_ADOPTED,
+            source_type="test",
+            source_id=1000 * lots + n,
+            points=10,
+        )
+    await fetch(
+        "UPDATE points_lot SET expires_at = ? WHERE account_id = "
+        "(SELECT id FROM account WHERE user_id = ?) RETURNING id",
+        datetime.now(UTC) + timedelta(days=40),
+        resident.user_id,
+    )
+    return resident
+
+
+async def test_the_wallet_and_redeem_cost_the_same_however_many_lots(
+    client: GraphQLClient,
+) -> None:
+    """Budgets constant in the number of lots: a wallet of 1 lot and one of 60."""
+    offer_ids, _ = await _marketplace(offers=5)
+    sent_by_lots: dict[int, tuple[int, int]] = {}
+    for lots in (1, 60):
+        resident = await _resident_with_lots(lots)
+        with counting_statements() as wallet:
+            result = await client.execute(WALLET_WITH_POINTS, as_=resident)
+        me = result["data"]["me"]
+        assert me["pointsBalance"] == 10 * lots and len(me["expiringPoints"]) == 1
+        variables = {"offer": global_id("Offer", offer_ids[lots % 5]), "key": f"k{lots}"}
+        with counting_statements() as redeem:
+            done = await client.execute(REDEEM, variables, as_=resident)
+        assert done["data"]["redeemOffer"]["pointsBalance"] == 10 * lots - 5
+        sent_by_lots[lots] = (len(wallet), len(redeem))
+    assert sent_by_lots[1] == sent_by_lots[60], sent_by_lots
+    wallet_statements, redeem_statements = sent_by_lots[60]
+    assert wallet_statements <= 7 and redeem_statements <= 9, sent_by_lots

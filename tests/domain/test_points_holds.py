@@ -9,10 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from community.events import cancel_signup, check_in, create_event, sign_up
-from community.report_workflow import reject_report, verify_report
+from community.report_workflow import reject_report, verify_report, withdraw_report
 from marketplace import clock
 from marketplace.earning import set_rule
 from marketplace.funding import fund_pool
@@ -38,6 +39,7 @@ from models.enums import (
 )
 from models.errors import (
     AlreadyExists,
+    Forbidden,
     InsufficientPoints,
     InvalidInput,
     InvalidTransition,
@@ -114,6 +116,25 @@ async def test_rejection_voids_the_hold_and_the_points_go_back_to_the_pool(
     assert hold.status is HoldStatus.VOIDED and hold.posted_amount is None
     assert await pending(people.reporter) == 0 and await balance(people.reporter) == 0
     assert await pool_balance(people.reporter.community_id) == pool_before
+    await assert_points_consistent()
+
+
+async def test_the_reporter_withdraws_before_dispatch_and_the_hold_is_voided(
+    tmp_path: Path,
+) -> None:
+    people = await cast()
+    report = await submitted(people, tmp_path)
+    with pytest.raises(Forbidden):
+        await withdraw_report(actor=people.worker, report_id=report.id)
+    withdrawn = await withdraw_report(actor=people.reporter, report_id=report.id, note="Fixed it")
+    assert withdrawn.status is ReportStatus.WITHDRAWN
+    assert (await _hold_of("report", report.id)).status is HoldStatus.VOIDED
+    assert await pending(people.reporter) == 0
+    dispatched = await at_status(people, tmp_path, ReportStatus.DISPATCHED)
+    before = await points_snapshot()
+    with pytest.raises(InvalidTransition):
+        await withdraw_report(actor=people.reporter, report_id=dispatched.id)
+    assert await points_snapshot() == before
     await assert_points_consistent()
 
 
@@ -414,3 +435,15 @@ async def _pool_hold(user: Actor, amount: int, *, key: str = "k") -> PointsHold:
         source_id=1,
         idempotency_key=key,
     )
+
+
+async def test_the_database_refuses_a_post_above_the_hold_or_an_empty_hold() -> None:
+    user = await resident()
+    hold = await _pool_hold(user, 10)
+    for sql, value in (
+        ("UPDATE points_hold SET posted_amount = ? WHERE id = ? RETURNING id", 11),
+        ("UPDATE points_hold SET amount = ? WHERE id = ? RETURNING id", 0),
+    ):
+        with pytest.raises(IntegrityError):
+            await fetch(sql, value, hold.id)
+    assert (await PointsHold.get(id=hold.id)).amount == 10

@@ -1,0 +1,169 @@
+"""Resolvers for holds, lots and expiry, the funded pool and treasury, settlement, and the
+explanation of every entry (its source, the rule version that priced it, who approved it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from marketplace import clock, earning, funding, holds, lots, payouts, policy, treasury
+from marketplace.lots import Expiring, Policy
+from marketplace.payouts import Statement
+from marketplace.treasury import Treasury
+from models.enums import ExpiryRule, PointsReason
+from models.ledger import Entry, Transfer
+from models.people import User
+from models.points import EarningRuleVersion, MerchantSettlement, PointsLot
+from resolvers import civic, market
+from resolvers.ids import decode_id
+from resolvers.loaders import by_id
+from resolvers.scope import RequestScope
+
+# ---------------------------------------------------------------- a wallet
+
+
+async def pending_points(scope: RequestScope, user: User) -> int | None:
+    if await market.may_see_wallet(scope, user) is None:
+        return None
+    return await holds.pending_points(user_id=user.id)
+
+
+async def expiring_points(scope: RequestScope, user: User) -> list[Expiring] | None:
+    if await market.may_see_wallet(scope, user) is None:
+        return None
+    return await lots.expiring(user_id=user.id, now=clock.now())
+
+
+async def own_expiring_points(scope: RequestScope) -> list[Expiring]:
+    actor = await scope.require_viewer()
+    return await lots.expiring(user_id=actor.user_id, now=clock.now())
+
+
+# ---------------------------------------------------------------- the pool and its rules
+
+
+async def points_policy(scope: RequestScope) -> Policy:
+    actor = await scope.require_viewer()
+    return await policy.get_policy(actor=actor)
+
+
+async def set_points_policy(
+    scope: RequestScope,
+    *,
+    expiry_rule: ExpiryRule,
+    expiry_months: int | None,
+    monthly_issuance_cap: int | None,
+) -> Policy:
+    actor = await scope.require_viewer()
+    return await policy.set_policy(
+        actor=actor,
+        expiry_rule=expiry_rule,
+        expiry_months=expiry_months,
+        monthly_issuance_cap=monthly_issuance_cap,
+    )
+
+
+async def fund_pool(
+    scope: RequestScope, *, amount: int, memo: str, idempotency_key: str
+) -> funding.Funding:
+    actor = await scope.require_viewer()
+    return await funding.fund_pool(
+        actor=actor, amount=amount, memo=memo, idempotency_key=idempotency_key
+    )
+
+
+async def community_treasury(scope: RequestScope) -> Treasury:
+    actor = await scope.require_viewer()
+    return await treasury.treasury(actor=actor)
+
+
+async def rule_versions(scope: RequestScope, reason: PointsReason) -> list[EarningRuleVersion]:
+    actor = await scope.require_viewer()
+    return await earning.versions_of(community_id=actor.community_id, reason=reason)
+
+
+# ---------------------------------------------------------------- settlement
+
+
+async def settle_merchant(
+    scope: RequestScope, *, merchant_id: str, period_end: datetime, reference: str
+) -> MerchantSettlement:
+    actor = await scope.require_viewer()
+    return await payouts.settle_merchant(
+        actor=actor,
+        merchant_id=decode_id(merchant_id, "Merchant", field="merchantId"),
+        period_end=period_end,
+        reference=reference,
+    )
+
+
+async def merchant_statement(scope: RequestScope, *, merchant_id: str) -> Statement:
+    actor = await scope.require_viewer()
+    return await payouts.statement(
+        actor=actor, merchant_id=decode_id(merchant_id, "Merchant", field="merchantId")
+    )
+
+
+async def period_settled(merchant_id: int, period_end: datetime) -> bool:
+    last = await payouts.last_settled(merchant_id=merchant_id)
+    return last is not None and clock.as_utc(period_end, field="periodEnd") <= last
+
+
+# ---------------------------------------------------------------- every entry explained
+
+
+def _transfers(scope: RequestScope) -> DataLoader[int, Transfer | None]:
+    return scope.loaders.named("transfer", lambda: by_id(Transfer))
+
+
+async def transfer_of(scope: RequestScope, entry: Entry) -> Transfer:
+    found = await _transfers(scope).load(entry.transfer_id)
+    assert found is not None  # entries RESTRICT their transfer's deletion
+    return found
+
+
+def _rule_versions(scope: RequestScope) -> DataLoader[int, EarningRuleVersion | None]:
+    return scope.loaders.named("rule_version", lambda: by_id(EarningRuleVersion))
+
+
+async def rule_version_of(scope: RequestScope, entry: Entry) -> EarningRuleVersion | None:
+    transfer = await transfer_of(scope, entry)
+    if transfer.rule_version_id is None:
+        return None
+    return await _rule_versions(scope).load(transfer.rule_version_id)
+
+
+async def approver_of(scope: RequestScope, entry: Entry) -> User | None:
+    """Who approved the movement: the verifier, the organiser who checked in, the reviewing
+    or adjusting admin; None for jobs (expiry, time-outs)."""
+    transfer = await transfer_of(scope, entry)
+    if transfer.actor_id is None:
+        return None
+    return await scope.loaders.user.load(transfer.actor_id)
+
+
+async def source_of(scope: RequestScope, entry: Entry) -> Model | None:
+    """What the entry is for, if the viewer may see it: a report, an event sign-up, a
+    suggestion, a voucher, an adjustment or funding (the transfer), an expired lot, a
+    settlement."""
+    transfer = await transfer_of(scope, entry)
+    kind, pk = transfer.source_type, transfer.source_id
+    if kind is None or pk is None:
+        return None
+    if kind == "report":
+        return await civic.visible_report(scope, pk)
+    if kind == "event_signup":
+        return await civic.visible_signup(scope, pk)
+    if kind == "suggestion":
+        return await civic.visible_suggestion(scope, pk)
+    if kind == "voucher":
+        return await market.visible_voucher(scope, pk)
+    if kind in ("adjustment", "funding"):
+        return transfer
+    if kind == "lot":
+        return await PointsLot.get_or_none(id=pk)
+    if kind == "settlement":
+        return await MerchantSettlement.get_or_none(id=pk)
+    return None

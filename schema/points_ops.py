@@ -1,0 +1,149 @@
+"""Queries, mutations and the subscription for the points policy, funding and the treasury,
+merchant settlement, rule versions, and expiring points."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from marketplace.expiry import EXPIRY_TOPIC
+from resolvers import points as resolve
+from schema import subscriptions
+from schema.context import Info
+from schema.enums import PointsReason
+from schema.mutation import mutate
+from schema.points import (
+    EarningRuleVersionType,
+    ExpiringPointsType,
+    FundPoolInput,
+    FundPoolPayload,
+    MerchantSettlementPayload,
+    MerchantSettlementType,
+    MerchantStatementType,
+    PointsPolicyPayload,
+    PointsPolicyType,
+    PoolFundingType,
+    SetPointsPolicyInput,
+    SettleMerchantInput,
+    TreasuryType,
+)
+
+
+@strawberry.type
+class PointsQuery:
+    @strawberry.field(description="The community's points policy (any logged-in member).")
+    async def points_policy(self, info: Info) -> PointsPolicyType:
+        return PointsPolicyType.of(await resolve.points_policy(info.context.scope))
+
+    @strawberry.field(
+        description="The pool, flows this month and in total, the liability and what merchants "
+        "are owed: community admins only."
+    )
+    async def treasury(self, info: Info) -> TreasuryType | None:
+        return TreasuryType.of(await resolve.community_treasury(info.context.scope))
+
+    @strawberry.field(
+        description="A merchant's settled periods and its open one: its operators and admins."
+    )
+    async def merchant_statement(
+        self,
+        info: Info,
+        merchant_id: Annotated[strawberry.ID, strawberry.argument(description="The merchant.")],
+    ) -> MerchantStatementType | None:
+        found = await resolve.merchant_statement(info.context.scope, merchant_id=merchant_id)
+        return MerchantStatementType.of(found)
+
+    @strawberry.field(description="Every version of one earning rule, newest first.")
+    async def earning_rule_versions(
+        self,
+        info: Info,
+        reason: Annotated[PointsReason, strawberry.argument(description="The rule's reason.")],
+    ) -> list[EarningRuleVersionType]:
+        rows = await resolve.rule_versions(info.context.scope, reason)
+        return [EarningRuleVersionType.of(row) for row in rows]
+
+
+@strawberry.type
+class PointsMutation:
+    @strawberry.mutation(
+        description="Put points into the community's pool (community admins only); awards "
+        "beyond the pool are refused."
+    )
+    async def fund_pool(
+        self,
+        info: Info,
+        input: Annotated[FundPoolInput, strawberry.argument(description="The funding.")],
+    ) -> FundPoolPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.fund_pool(
+                scope,
+                amount=input.amount,
+                memo=input.memo,
+                idempotency_key=input.idempotency_key,
+            ),
+            FundPoolPayload,
+            funding=lambda done: PoolFundingType.of(done.transfer),
+            pool_balance=lambda done: done.pool_balance,
+        )
+
+    @strawberry.mutation(
+        description="Set the expiry rule and the monthly issuance cap (community admins only)."
+    )
+    async def set_points_policy(
+        self,
+        info: Info,
+        input: Annotated[SetPointsPolicyInput, strawberry.argument(description="The policy.")],
+    ) -> PointsPolicyPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.set_points_policy(
+                scope,
+                expiry_rule=input.expiry_rule,
+                expiry_months=input.expiry_months,
+                monthly_issuance_cap=input.monthly_issuance_cap,
+            ),
+            PointsPolicyPayload,
+            policy=PointsPolicyType.of,
+        )
+
+    @strawberry.mutation(
+        description="Settle a merchant up to a moment against a payment reference (community "
+        "admins who do not operate it); a period is settled once."
+    )
+    async def settle_merchant(
+        self,
+        info: Info,
+        input: Annotated[SettleMerchantInput, strawberry.argument(description="What to settle.")],
+    ) -> MerchantSettlementPayload:
+        scope = info.context.scope
+        return await mutate(
+            info,
+            lambda: resolve.settle_merchant(
+                scope,
+                merchant_id=input.merchant_id,
+                period_end=input.period_end,
+                reference=input.reference,
+            ),
+            MerchantSettlementPayload,
+            settlement=MerchantSettlementType.of,
+        )
+
+
+@strawberry.type
+class PointsSubscription:
+    @strawberry.subscription(
+        description="The viewer's expiring points, sent when some will expire within 30 days."
+    )
+    async def points_expiring(self, info: Info) -> AsyncGenerator[list[ExpiringPointsType], None]:
+        with subscriptions.shown_safely():
+            scope = await subscriptions.subscriber(info)
+            actor = await scope.require_viewer()
+            async for _ in subscriptions.messages(info, f"{EXPIRY_TOPIC}:{actor.user_id}"):
+                scope.refresh()
+                rows = await resolve.own_expiring_points(scope)
+                yield [ExpiringPointsType.of(row) for row in rows]
