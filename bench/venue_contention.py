@@ -63,7 +63,7 @@ class Round:
 async def _people(count: int) -> tuple[Actor, list[Actor]]:
     community = await Community.create(name="Bench")
     admin_row = await User.create(
-        community=community, phone="10000000000", password_hash="x", display_name="Admin"
+        community=community, phone="19999999999", password_hash="x", display_name="Admin"
     )
     await UserRole.create(user=admin_row, role=Role.COMMUNITY_ADMIN)
     crowd = []
@@ -171,11 +171,12 @@ async def main(rounds: int) -> None:
             actor=boss, terms=replace(TERMS, name="Bench court", deposit_points=20)
         )
         results: list[Round] = []
+        # Fifty adjacent half hours run past midnight: those rounds take every other day.
         for n in range(rounds):
-            results.append(await _round("one hour, 50 requests", crowd, plain.id, n, False))
-            results.append(await _round("adjacent half hours", crowd, plain.id, n + 30, True))
-            results.append(await _round("one hour, with deposit", crowd, paid.id, n, False))
-            results.append(await _round("adjacent, with deposit", crowd, paid.id, n + 30, True))
+            results.append(await _round("one hour, 50 requests", crowd, plain.id, n + 1, False))
+            results.append(await _round("adjacent half hours", crowd, plain.id, 30 + 2 * n, True))
+            results.append(await _round("one hour, with deposit", crowd, paid.id, n + 1, False))
+            results.append(await _round("adjacent, with deposit", crowd, paid.id, 30 + 2 * n, True))
         print(_report(results, Path(__file__).with_name("VENUES.md")))
     finally:
         await close_database()
