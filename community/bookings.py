@@ -213,7 +213,8 @@ async def book_venue(
         if _same_request(holder, actor, starts, ends):
             assert holder is not None
             return holder
-        raise SlotTaken(field="startsAt") from None
+        message = _taken_message(venue, holder) if holder is not None else None
+        raise SlotTaken(message, field="startsAt") from None
 
 
 def _taken_message(venue: Venue, holder: Booking) -> str:
