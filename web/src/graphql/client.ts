@@ -2,9 +2,11 @@ import {
   Client,
   cacheExchange,
   fetchExchange,
+  makeOperation,
   mapExchange,
   subscriptionExchange,
   type Exchange,
+  type Operation,
 } from '@urql/core'
 import { authExchange } from '@urql/exchange-auth'
 import { persistedExchange } from '@urql/exchange-persisted'
@@ -195,12 +197,34 @@ function liveConnection(): WsClient {
   return ws
 }
 
+// The queries pages are showing, so that they can all be asked again at once.
+const activeQueries = new Map<number, Operation>()
+
+const activeQueriesExchange: Exchange = mapExchange({
+  onOperation(operation) {
+    if (operation.kind === 'query') activeQueries.set(operation.key, operation)
+    else if (operation.kind === 'teardown') activeQueries.delete(operation.key)
+    return operation
+  },
+})
+
+/** Ask every query on screen again, from the network: after a gateway answered as if the
+ * token were absent (older gateways do that with a bad token) and the session was renewed. */
+export function refetchActiveQueries(): void {
+  for (const operation of activeQueries.values()) {
+    client.reexecuteOperation(
+      makeOperation('query', operation, { ...operation.context, requestPolicy: 'network-only' }),
+    )
+  }
+}
+
 export const client = new Client({
   url: HTTP_PATH,
   fetchOptions: { headers: PREFLIGHT_HEADERS },
   fetch: persistedAwareFetch,
   requestPolicy: 'cache-and-network',
   exchanges: [
+    activeQueriesExchange,
     rememberHashExchange,
     cacheExchange,
     authExchange(async (utils) => ({
