@@ -10,7 +10,7 @@ PAGE="${1:-/login}"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 (cd "$work" && GRIDPOINTS_WEB_DIST="$OLDPWD/web/dist" GRIDPOINTS_WEB_BUILD=0 \
-  gridpoints serve --demo --port "$port" >"$work/serve.log" 2>&1) &
+  exec gridpoints serve --demo --port "$port" >"$work/serve.log" 2>&1) &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -43,9 +43,10 @@ def ensure_web_built(console: Console, settings: Settings) -> bool:
         )
         return False
     console.print("Building the web app (first start only; about a minute)…")
-    steps = ([npm, "--prefix", str(REPOSITORY_WEB), "ci", "--no-audit", "--no-fund"],) * (
-        not (REPOSITORY_WEB / "node_modules").is_dir()
-    ) + ([npm, "--prefix", str(REPOSITORY_WEB), "run", "build"],)
+    prefix = [npm, "--prefix", str(REPOSITORY_WEB)]
+    steps = [[*prefix, "run", "build"]]
+    if not (REPOSITORY_WEB / "node_modules").is_dir():
+        steps.insert(0, [*prefix, "ci", "--no-audit", "--no-fund"])
     for step in steps:
         if subprocess.run(step, check=False).returncode != 0:
             console.print(f"[red]Building the web app failed; try `{BUILD_COMMAND}`.[/red]")

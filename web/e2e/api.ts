@@ -91,15 +91,20 @@ export async function bakeryId(merchantToken: string): Promise<string> {
   return data.me.merchants[0]!.id
 }
 
-/** An access token of the demo's development key that ran out a minute ago. */
-export function expiredAccessToken(globalUserId: string): string {
+const DEVELOPMENT_SECRET = 'gridpoints-development-secret-not-for-production!'
+
+/** An access token shaped as the gateway issues them: by default, of the demo's development
+ * key and run out a minute ago. */
+export function craftedAccessToken(
+  globalUserId: string,
+  { secret = DEVELOPMENT_SECRET, minutesLeft = -1 }: { secret?: string; minutesLeft?: number } = {},
+): string {
   const sub = Buffer.from(globalUserId, 'base64url').toString().split(':')[1]!
-  const secret = 'gridpoints-development-secret-not-for-production!'
   const kid = createHash('sha256').update(secret).digest('hex').slice(0, 12)
   const now = Math.floor(Date.now() / 1000)
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
   const header = encode({ alg: 'HS256', typ: 'JWT', kid })
-  const claims = encode({ sub, iat: now - 960, exp: now - 60, iss: 'gridpoints', aud: 'gridpoints-apps', jti: randomBytes(12).toString('hex'), typ: 'access' })
+  const claims = encode({ sub, iat: now - 900, exp: now + minutesLeft * 60, iss: 'gridpoints', aud: 'gridpoints-apps', jti: randomBytes(12).toString('hex'), typ: 'access' })
   const signature = createHmac('sha256', secret).update(`${header}.${claims}`).digest('base64url')
   return `${header}.${claims}.${signature}`
 }

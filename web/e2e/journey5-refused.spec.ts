@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { DEMO, bakeryId, balanceAndHistory, expiredAccessToken, gql, login, newResident } from './api'
+import { DEMO, bakeryId, balanceAndHistory, craftedAccessToken, gql, login, newResident } from './api'
 import { logIn, personContext } from './people'
 
 test('a wrong password is refused in Chinese and logs no one in', async ({ browser }) => {
@@ -19,7 +19,7 @@ test('an expired access token is refreshed silently', async ({ browser }) => {
   await logIn(page, resident.phone, resident.password, '/points')
   await expect(page.getByTestId('points-balance')).toHaveText('30')
 
-  const expired = expiredAccessToken(resident.id)
+  const expired = craftedAccessToken(resident.id)
   await page.evaluate((token) => {
     const session = JSON.parse(localStorage.getItem('gridpoints.session')!)
     localStorage.setItem('gridpoints.session', JSON.stringify({ ...session, accessToken: token }))
@@ -82,4 +82,25 @@ test('an offer sold out while on screen: refused, nothing spent', async ({ brows
   await expect(offer).toContainText('已兑完')
   await expect(page.getByTestId('market-balance')).toHaveText('可用积分 100')
   expect(await balanceAndHistory(resident.token)).toEqual({ balance: 100, reasons: ['ADJUSTMENT'], vouchers: 0 })
+})
+
+test('an access token the gateway refuses is replaced silently, the page filled in', async ({ browser }) => {
+  const resident = await newResident('冯晓东', 40)
+  const page = await (await personContext(browser, 'resident')).newPage()
+  await logIn(page, resident.phone, resident.password, '/points')
+  await expect(page.getByTestId('points-balance')).toHaveText('40')
+
+  // Still within its time, but signed with a key the gateway does not hold.
+  const forged = craftedAccessToken(resident.id, { secret: 'a-key-this-gateway-never-had-0123456789', minutesLeft: 10 })
+  await page.evaluate((token) => {
+    const session = JSON.parse(localStorage.getItem('gridpoints.session')!)
+    localStorage.setItem('gridpoints.session', JSON.stringify({ ...session, accessToken: token }))
+  }, forged)
+  await page.reload()
+
+  await expect(page.getByTestId('points-balance')).toHaveText('40')
+  await expect(page.getByTestId('points-entry')).toHaveCount(1)
+  await expect(page).toHaveURL(/\/points$/)
+  const held = await page.evaluate(() => JSON.parse(localStorage.getItem('gridpoints.session')!).accessToken as string)
+  expect(held).not.toBe(forged)
 })

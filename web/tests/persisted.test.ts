@@ -52,4 +52,17 @@ describe('persistedAwareFetch', () => {
     const response = await persistedAwareFetch('/graphql', { method: 'POST', body: withText })
     expect(response.status).toBe(400)
   })
+
+  it("sends the manifest's exact text with a hash, whatever urql printed", async () => {
+    const sent: string[] = []
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (url === '/persisted-documents.json') return new Response(JSON.stringify({ 'sha256:ab12': 'query Me { __typename me { __typename id } }' }))
+      sent.push(String(init?.body))
+      return new Response('{"data":{"me":null}}')
+    })
+    const printed = JSON.stringify({ operationName: 'Me', query: 'query Me {\n  me { id }\n}', extensions: { persistedQuery: { version: 1, sha256Hash: 'ab12' } } })
+    await persistedAwareFetch('/graphql', { method: 'POST', body: printed })
+    expect(JSON.parse(sent[0]!).query).toBe('query Me { __typename me { __typename id } }')
+    expect(JSON.parse(sent[0]!).extensions).toEqual({ persistedQuery: { version: 1, sha256Hash: 'ab12' } })
+  })
 })

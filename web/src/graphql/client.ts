@@ -2,9 +2,11 @@ import {
   Client,
   cacheExchange,
   fetchExchange,
+  makeOperation,
   mapExchange,
   subscriptionExchange,
   type Exchange,
+  type Operation,
 } from '@urql/core'
 import { authExchange } from '@urql/exchange-auth'
 import { persistedExchange } from '@urql/exchange-persisted'
@@ -55,11 +57,49 @@ function operationText(body: BodyInit | null | undefined): string {
   return '"query"' // nothing the exchange built: leave it alone
 }
 
-/** The gateway's answers in the words the persisted exchange knows: a PERSISTED_QUERY_NOT_FOUND
- * code, or a gateway without persisted queries refusing a request with no query text. */
+let manifest: Promise<Record<string, string>> | null = null
+
+/** The build's persisted-documents.json, read once and only when a gateway misses a hash. */
+function manifestDocuments(): Promise<Record<string, string>> {
+  manifest ??= fetch('/persisted-documents.json')
+    .then((response) => (response.ok ? (response.json() as Promise<Record<string, string>>) : {}))
+    .catch(() => {
+      manifest = null
+      return {}
+    })
+  return manifest
+}
+
+interface OperationBody {
+  query?: string
+  extensions?: { persistedQuery?: { sha256Hash?: string } }
+}
+
+/** A document sent with its hash must be the manifest's text, byte for byte (its hash is
+ * over that text, and gateways check it); urql prints documents its own way. */
+async function withManifestText(body: string): Promise<string> {
+  const parsed = JSON.parse(body) as OperationBody
+  const hash = parsed.extensions?.persistedQuery?.sha256Hash
+  if (!hash || parsed.query === undefined) return body
+  const text = (await manifestDocuments())[`sha256:${hash}`]
+  return text ? JSON.stringify({ ...parsed, query: text }) : body
+}
+
+async function manifestBody(body: BodyInit | null | undefined): Promise<BodyInit | null | undefined> {
+  if (typeof body === 'string') return withManifestText(body)
+  if (body instanceof FormData && typeof body.get('operations') === 'string') {
+    body.set('operations', await withManifestText(body.get('operations') as string))
+  }
+  return body
+}
+
+/** Sends the manifest's text on a persisted-query miss, and puts the gateway's answers in the
+ * words the persisted exchange knows: a PERSISTED_QUERY_NOT_FOUND code, or a gateway without
+ * persisted queries refusing a request with no query text. */
 export async function persistedAwareFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const response = await fetch(input, init)
   const hashOnly = !operationText(init?.body).includes('"query"')
+  const sent = hashOnly || !init ? init : { ...init, body: await manifestBody(init.body) }
+  const response = await fetch(input, sent)
   if (response.ok && !hashOnly) return response
   const text = await response.clone().text()
   const code = (message: string): Response =>
@@ -157,12 +197,34 @@ function liveConnection(): WsClient {
   return ws
 }
 
+// The queries pages are showing, so that they can all be asked again at once.
+const activeQueries = new Map<number, Operation>()
+
+const activeQueriesExchange: Exchange = mapExchange({
+  onOperation(operation) {
+    if (operation.kind === 'query') activeQueries.set(operation.key, operation)
+    else if (operation.kind === 'teardown') activeQueries.delete(operation.key)
+    return operation
+  },
+})
+
+/** Ask every query on screen again, from the network: after a gateway answered as if the
+ * token were absent (older gateways do that with a bad token) and the session was renewed. */
+export function refetchActiveQueries(): void {
+  for (const operation of activeQueries.values()) {
+    client.reexecuteOperation(
+      makeOperation('query', operation, { ...operation.context, requestPolicy: 'network-only' }),
+    )
+  }
+}
+
 export const client = new Client({
   url: HTTP_PATH,
   fetchOptions: { headers: PREFLIGHT_HEADERS },
   fetch: persistedAwareFetch,
   requestPolicy: 'cache-and-network',
   exchanges: [
+    activeQueriesExchange,
     rememberHashExchange,
     cacheExchange,
     authExchange(async (utils) => ({
