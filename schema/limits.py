@@ -31,6 +31,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -45,6 +46,7 @@ from schema.codes import TopLevelCode
 # models has 19 courtyards and 68 micro-grids; the hints leave room for a larger one. Lists
 # not named here are small (a user's roles, a report's photos) and cost DEFAULT_LIST_SIZE.
 DEFAULT_LIST_SIZE = 10
+MAX_IDS = 100  # resolvers/node.py refuses more
 LIST_SIZES: Mapping[str, int] = {
     "Query.microGrids": 100,
     "Community.courtyards": 30,
@@ -185,9 +187,24 @@ class _Checker:
                     )
                 )
             return DEFAULT_PAGE_SIZE if first is None else max(first, 0)
+        if "ids" in getattr(definition, "args", {}):
+            return self.ids(node)
         if _is_list(definition.type):
             return LIST_SIZES.get(f"{parent.name}.{node.name.value}", DEFAULT_LIST_SIZE)
         return 1
+
+    def ids(self, node: FieldNode) -> int:
+        """`nodes(ids:)` returns one object per id: as many as it is given, at most MAX_IDS."""
+        for argument in node.arguments or ():
+            if argument.name.value != "ids":
+                continue
+            value = argument.value
+            if isinstance(value, VariableNode):
+                raw = self.variables.get(value.name.value)
+                return min(len(raw), MAX_IDS) if isinstance(raw, list) else MAX_IDS
+            if isinstance(value, ListValueNode):
+                return min(len(value.values), MAX_IDS)
+        return MAX_IDS
 
     def first(self, node: FieldNode) -> int | None:
         for argument in node.arguments or ():

@@ -100,6 +100,22 @@ def test_plain_lists_are_costed_by_their_size_hint() -> None:
     assert _codes(_measure(nested)) == [TopLevelCode.QUERY_TOO_COMPLEX]
 
 
+def test_nodes_is_costed_by_the_ids_it_is_given() -> None:
+    three = '{ nodes(ids: ["a", "b", "c"]) { id } }'
+    assert _measure(three).cost == 1 + 3 * 1
+    by_variable = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    assert _measure(by_variable, {"ids": ["a"] * 7}).cost == 1 + 7 * 1
+    assert _measure(by_variable, {"ids": ["a"] * 500}).cost == 1 + 100 * 1  # refused beyond
+    heavy = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on MicroGrid { gridMembers { id } } } }"
+    assert _codes(_measure(heavy, {"ids": ["a"] * 2})) == []
+    assert _codes(
+        _measure(
+            heavy.replace("{ id }", "{ id assignedGrids { gridMembers { id } } }"),
+            {"ids": ["a"] * 100},
+        )
+    ) == [TopLevelCode.QUERY_TOO_COMPLEX]
+
+
 def test_page_sizes_out_of_range_are_refused_once_per_field() -> None:
     document = (
         "query($n: Int) { ...A ...A } "
