@@ -33,7 +33,7 @@ async function checkPage(page: Page, name: string): Promise<void> {
 }
 
 test('resident pages on a phone', async ({ browser }) => {
-  test.slow() // every resident page, each checked by axe and photographed
+  test.slow() // fourteen pages, each through axe: on a loaded machine this takes minutes
   const context = await personContext(browser, 'resident')
   const page = await context.newPage()
   await page.goto('/login')
@@ -79,7 +79,7 @@ test('resident pages on a phone', async ({ browser }) => {
 })
 
 test('merchant pages on a desktop', async ({ browser }) => {
-  test.slow() // every merchant page, each checked by axe and photographed
+  test.slow()
   const context = await personContext(browser, 'merchant')
   const page = await context.newPage()
   await logIn(page, DEMO.merchant, DEMO.password, '/merchant')
