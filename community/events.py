@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -17,6 +17,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from marketplace.earning import hold_award, settle_award, void_award
+from models import clock
 from models.actor import Actor
 from models.civic import Event, EventSignup
 from models.enums import MerchantStatus, PointsReason, Role, SignupStatus
@@ -61,12 +62,6 @@ async def may_organize(actor: Actor) -> bool:
     ).exists()
 
 
-def _moment(value: datetime, field: str) -> datetime:
-    if value.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone.", field=field)
-    return value
-
-
 def _checked_numbers(capacity: int, points_reward: int) -> None:
     if not 1 <= capacity <= MAX_CAPACITY:
         raise InvalidInput(f"Capacity must be between 1 and {MAX_CAPACITY}.", field="capacity")
@@ -93,7 +88,7 @@ async def create_event(
     name = required_text(title, field="title", max_length=MAX_TITLE_LENGTH)
     place = required_text(location, field="location", max_length=MAX_LOCATION_LENGTH)
     about = bounded_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
-    if _moment(ends_at, "endsAt") <= _moment(starts_at, "startsAt"):
+    if clock.as_utc(ends_at, field="endsAt") <= clock.as_utc(starts_at, field="startsAt"):
         raise InvalidInput("An event must end after it starts.", field="endsAt")
     _checked_numbers(capacity, points_reward)
     return await Event.create(
@@ -129,7 +124,7 @@ async def _take_seat(event_id: int) -> bool:
 
 async def _join(event: Event, actor: Actor, cancelled: EventSignup | None) -> EventSignup:
     """A new signup, or a cancelled one re-activated at the back of the queue."""
-    now = datetime.now(UTC)
+    now = clock.now()
     if event.ends_at <= now:
         raise InvalidTransition("This event has ended.")
     status = SignupStatus.CONFIRMED if await _take_seat(event.id) else SignupStatus.WAITLISTED

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from community.report_queries import can_see_report
 from community.scope import is_grid_member_of, is_grid_staff_of, is_grid_worker_of
 from community.service_levels import is_overdue
 from marketplace.earning import settle_award, void_award
-from models import outbox
+from models import clock, outbox
 from models.actor import Actor
 from models.civic import Report, ReportEvent
 from models.enums import PointsReason, ReportCategory, ReportStatus, Role
@@ -107,7 +106,7 @@ async def _is_assignee(actor: Actor, report: Report) -> bool:
 
 
 async def _is_reporter_of_overdue(actor: Actor, report: Report) -> bool:
-    return report.reporter_id == actor.user_id and is_overdue(report, datetime.now(UTC))
+    return report.reporter_id == actor.user_id and is_overdue(report, clock.now())
 
 
 async def _is_reporter(actor: Actor, report: Report) -> bool:
@@ -205,7 +204,7 @@ async def move(
     """Move the report on only if its status is still the one read, and log the step; a
     concurrent step that got there first leaves this one an InvalidTransition."""
     claimed = await Report.filter(id=report.id, status=report.status).update(
-        status=to, updated_at=datetime.now(UTC), **(changes or {})
+        status=to, updated_at=clock.now(), **(changes or {})
     )
     if claimed != 1:
         raise InvalidTransition("Someone else moved this report on first.")

@@ -17,8 +17,9 @@ from datetime import UTC, datetime, time
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, holds, issuance, lots
+from marketplace import holds, issuance, lots
 from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post, wallet_of
+from models import clock
 from models.actor import Actor
 from models.enums import HoldStatus, PointsReason
 from models.errors import Forbidden, InvalidInput

@@ -11,8 +11,8 @@ from typing import Any
 
 from tortoise.expressions import F, Q
 
-from marketplace import clock
 from marketplace.operators import may_oversee, merchant_in_community, require_operator
+from models import clock
 from models.actor import Actor
 from models.enums import MerchantStatus, OfferStatus
 from models.errors import InvalidInput, InvalidTransition, NotFound

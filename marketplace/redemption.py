@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, codes
+from marketplace import codes
 from marketplace.ledger import AccountRef, Posting, balance_of, post
 from marketplace.offers import redeemable_now
-from models import inputs
+from models import clock, inputs
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
 from models.errors import (

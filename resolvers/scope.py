@@ -11,6 +11,7 @@ from models.actor import Actor
 from models.errors import NotAuthenticated, RateLimited
 from models.outbox import Change
 from resolvers.loaders import Loaders
+from resolvers.rate_limits import RateLimit
 
 Publisher = Callable[[Sequence[Change]], Awaitable[None]]
 
@@ -23,11 +24,11 @@ def _no_tokens(user_id: int) -> str:
     raise RuntimeError("This scope cannot issue tokens.")
 
 
-async def _no_limits(kind: str, key: str, cost: int = 1) -> bool:
+async def _no_limits(policy: RateLimit, key: str, cost: int = 1) -> bool:
     return True
 
 
-Limiter = Callable[[str, str, int], Awaitable[bool]]
+Limiter = Callable[[RateLimit, str, int], Awaitable[bool]]
 
 
 @dataclass(slots=True)
@@ -62,9 +63,9 @@ class RequestScope:
             raise NotAuthenticated()
         return actor
 
-    async def limit(self, kind: str, key: str, cost: int = 1) -> None:
-        """Count `cost` attempts of this kind for this key; RateLimited when over the limit."""
-        if not await self.allow(kind, key, cost):
+    async def limit(self, policy: RateLimit, key: str, cost: int = 1) -> None:
+        """Count `cost` attempts under this policy for this key; RateLimited when over it."""
+        if not await self.allow(policy, key, cost):
             raise RateLimited()
 
     def become(self, user_id: int) -> None:
