@@ -15,6 +15,7 @@ from community.report_workflow import (
     reject_report,
     resolve_report,
     verify_report,
+    withdraw_report,
 )
 from models.actor import Actor
 from models.civic import Report
@@ -75,6 +76,9 @@ async def report_at(people: Cast, media_dir: Path, status: S) -> Report:
     if status is S.ESCALATED:
         report = await at_status(people, media_dir, S.SUBMITTED)
         return await escalate_report(actor=people.worker, report_id=report.id)
+    if status is S.WITHDRAWN:
+        report = await at_status(people, media_dir, S.SUBMITTED)
+        return await withdraw_report(actor=people.reporter, report_id=report.id)
     return await at_status(people, media_dir, status)
 
 
