@@ -7,7 +7,6 @@ cancellation always goes to the first person waiting and never to a newcomer.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,7 +46,7 @@ ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.A
 
 @dataclass(frozen=True, slots=True)
 class SignupCounts:
-    confirmed: int = 0  # seats taken: confirmed and attended
+    confirmed: int = 0  # seats taken: confirmed and attended (Event.confirmed_count)
     waitlisted: int = 0
 
 
@@ -272,23 +271,20 @@ async def list_events(
 
 
 async def counts_for(event_ids: list[int]) -> dict[int, SignupCounts]:
-    """Seats taken and people waiting per event, in one statement."""
+    """Seats taken (the event row's confirmed_count, the one count the database guards) and
+    people waiting per event, in one statement."""
     if not event_ids:
         return {}
     rows = (
-        await EventSignup.filter(
-            event_id__in=event_ids, status__in=(*SEATED, SignupStatus.WAITLISTED)
-        )
-        .annotate(n=Count("id"))
-        .group_by("event_id", "status")
-        .values("event_id", "status", "n")
+        await Event.filter(id__in=event_ids)
+        .annotate(waiting=Count("signups", _filter=Q(signups__status=SignupStatus.WAITLISTED)))
+        .values("id", "confirmed_count", "waiting")
     )
-    seated: Counter[int] = Counter()
-    waiting: Counter[int] = Counter()
-    for row in rows:
-        tally = waiting if row["status"] == SignupStatus.WAITLISTED else seated
-        tally[int(row["event_id"])] += int(row["n"])
-    return {event_id: SignupCounts(seated[event_id], waiting[event_id]) for event_id in event_ids}
+    found = {
+        int(row["id"]): SignupCounts(int(row["confirmed_count"]), int(row["waiting"]))
+        for row in rows
+    }
+    return {event_id: found.get(event_id, SignupCounts()) for event_id in event_ids}
 
 
 async def viewer_signups(user_id: int, event_ids: list[int]) -> dict[int, EventSignup]:
