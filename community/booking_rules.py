@@ -13,12 +13,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from models import clock as domain_clock
 from models.errors import InvalidInput
 
-COMMUNITY_TZ = ZoneInfo("Asia/Shanghai")
+COMMUNITY_TZ = domain_clock.COMMUNITY_TIMEZONE
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Far enough for any booking, near enough that a day either side never leaves datetime's range.

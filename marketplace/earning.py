@@ -12,7 +12,7 @@ version that priced it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -160,9 +160,8 @@ async def _new_version(
 
 
 def start_of_community_day(now: datetime) -> datetime:
-    """Midnight in the community's time zone, in UTC (see marketplace.clock for why UTC)."""
-    local = now.astimezone(COMMUNITY_TIMEZONE)
-    return datetime.combine(local.date(), time.min, COMMUNITY_TIMEZONE).astimezone(UTC)
+    """Midnight in the community's time zone, in UTC (see models/clock.py for why UTC)."""
+    return clock.start_of_local_day(clock.local_date(now))
 
 
 def award_key(reason: PointsReason, source_type: str, source_id: int) -> str:
