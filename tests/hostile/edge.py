@@ -49,7 +49,9 @@ class EdgeServer:
 
     def log_lines(self, logger: str) -> list[dict[str, Any]]:
         """The JSON log records of one logger so far."""
-        records = (orjson.loads(line) for line in self.log.read_bytes().splitlines() if line)
+        # `serve` prints its human banner (the address to open) before the JSON logs start.
+        lines = self.log.read_bytes().splitlines()
+        records = (orjson.loads(line) for line in lines if line.startswith(b"{"))
         return [record for record in records if record.get("logger") == logger]
 
     @property
