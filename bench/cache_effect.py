@@ -20,12 +20,14 @@ from typing import Any
 import strawberry
 from strawberry.extensions import QueryDepthLimiter
 
-from resolvers.scope import RequestScope
+from gateway.scopes import request_scope
+from gateway.settings import Settings
 from schema.context import Context
 from schema.root import Mutation, Query, build_schema
 from schema.subscriptions import Subscription
 
 QUERY = "{ me { id } }"
+SETTINGS = Settings()
 
 
 async def _rate(schema: strawberry.Schema, seconds: float) -> float:
@@ -33,7 +35,9 @@ async def _rate(schema: strawberry.Schema, seconds: float) -> float:
     stop = time.perf_counter() + seconds
     while time.perf_counter() < stop:
         for _ in range(100):
-            result = await schema.execute(QUERY, context_value=Context(RequestScope(None)))
+            result = await schema.execute(
+                QUERY, context_value=Context(request_scope(SETTINGS, None))
+            )
             assert result.errors is None, result.errors
         done += 100
     return done / seconds

@@ -7,11 +7,12 @@ hand-written .ics files go wrong.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from icalendar import STATUS, Calendar, Event
 
 from community import booking_rules
+from models import clock
 from models.enums import BookingStatus
 from models.venues import Booking, Venue
 
@@ -38,7 +39,7 @@ def booking_ics(booking: Booking, venue: Venue, *, now: datetime | None = None) 
     """The booking as one VEVENT in local time, its status mapped to the calendar's."""
     event = Event.new(
         uid=f"booking-{booking.id}@gridpoints",
-        stamp=now or datetime.now(UTC),
+        stamp=clock.now_or(now),
         start=booking_rules.local(booking.starts_at),
         end=booking_rules.local(booking.ends_at),
         summary=f"{venue.name}: {booking.purpose}",

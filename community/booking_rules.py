@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from models import clock as domain_clock
 from models.errors import InvalidInput
 
-COMMUNITY_TZ = ZoneInfo("Asia/Shanghai")
+COMMUNITY_TZ = domain_clock.COMMUNITY_TIMEZONE
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Far enough for any booking, near enough that a day either side never leaves datetime's range.
@@ -191,8 +191,7 @@ def aware(moment: datetime, *, field: str) -> datetime:
     """The moment in UTC, refused without a time zone; seconds are not part of any slot.
 
     Queries compare moments in UTC: SQLite compares the stored text, which is UTC."""
-    if moment.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone.", field=field)
+    domain_clock.as_utc(moment, field=field)
     if moment.second or moment.microsecond:
         raise InvalidInput("Bookings start and end on whole minutes.", field=field)
     if not EARLIEST <= moment <= LATEST:
@@ -202,10 +201,7 @@ def aware(moment: datetime, *, field: str) -> datetime:
 
 def utc_now(now: datetime | None) -> datetime:
     """Now (or the given moment, for tests and jobs) in UTC, refused without a time zone."""
-    moment = now or datetime.now(UTC)
-    if moment.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone.", field="now")
-    return moment.astimezone(UTC)
+    return domain_clock.now_or(now)
 
 
 def slots_of_day(

@@ -7,9 +7,8 @@ cancellation always goes to the first person waiting and never to a newcomer.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -17,6 +16,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from marketplace.earning import hold_award, settle_award, void_award
+from models import clock
 from models.actor import Actor
 from models.civic import Event, EventSignup
 from models.enums import MerchantStatus, PointsReason, Role, SignupStatus
@@ -46,7 +46,7 @@ ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.A
 
 @dataclass(frozen=True, slots=True)
 class SignupCounts:
-    confirmed: int = 0  # seats taken: confirmed and attended
+    confirmed: int = 0  # seats taken: confirmed and attended (Event.confirmed_count)
     waitlisted: int = 0
 
 
@@ -59,12 +59,6 @@ async def may_organize(actor: Actor) -> bool:
         community_id=actor.community_id,
         status=MerchantStatus.ACTIVE,
     ).exists()
-
-
-def _moment(value: datetime, field: str) -> datetime:
-    if value.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone.", field=field)
-    return value
 
 
 def _checked_numbers(capacity: int, points_reward: int) -> None:
@@ -93,7 +87,7 @@ async def create_event(
     name = required_text(title, field="title", max_length=MAX_TITLE_LENGTH)
     place = required_text(location, field="location", max_length=MAX_LOCATION_LENGTH)
     about = bounded_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
-    if _moment(ends_at, "endsAt") <= _moment(starts_at, "startsAt"):
+    if clock.as_utc(ends_at, field="endsAt") <= clock.as_utc(starts_at, field="startsAt"):
         raise InvalidInput("An event must end after it starts.", field="endsAt")
     _checked_numbers(capacity, points_reward)
     return await Event.create(
@@ -129,7 +123,7 @@ async def _take_seat(event_id: int) -> bool:
 
 async def _join(event: Event, actor: Actor, cancelled: EventSignup | None) -> EventSignup:
     """A new signup, or a cancelled one re-activated at the back of the queue."""
-    now = datetime.now(UTC)
+    now = clock.now()
     if event.ends_at <= now:
         raise InvalidTransition("This event has ended.")
     status = SignupStatus.CONFIRMED if await _take_seat(event.id) else SignupStatus.WAITLISTED
@@ -277,23 +271,20 @@ async def list_events(
 
 
 async def counts_for(event_ids: list[int]) -> dict[int, SignupCounts]:
-    """Seats taken and people waiting per event, in one statement."""
+    """Seats taken (the event row's confirmed_count, the one count the database guards) and
+    people waiting per event, in one statement."""
     if not event_ids:
         return {}
     rows = (
-        await EventSignup.filter(
-            event_id__in=event_ids, status__in=(*SEATED, SignupStatus.WAITLISTED)
-        )
-        .annotate(n=Count("id"))
-        .group_by("event_id", "status")
-        .values("event_id", "status", "n")
+        await Event.filter(id__in=event_ids)
+        .annotate(waiting=Count("signups", _filter=Q(signups__status=SignupStatus.WAITLISTED)))
+        .values("id", "confirmed_count", "waiting")
     )
-    seated: Counter[int] = Counter()
-    waiting: Counter[int] = Counter()
-    for row in rows:
-        tally = waiting if row["status"] == SignupStatus.WAITLISTED else seated
-        tally[int(row["event_id"])] += int(row["n"])
-    return {event_id: SignupCounts(seated[event_id], waiting[event_id]) for event_id in event_ids}
+    found = {
+        int(row["id"]): SignupCounts(int(row["confirmed_count"]), int(row["waiting"]))
+        for row in rows
+    }
+    return {event_id: found.get(event_id, SignupCounts()) for event_id in event_ids}
 
 
 async def viewer_signups(user_id: int, event_ids: list[int]) -> dict[int, EventSignup]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from community.report_workflow import ESCALATABLE_STATUSES, append_step
+from models import clock
 from models.civic import Report
 from models.enums import ReportStatus
-from models.errors import InvalidInput
 
 OVERDUE_NOTE = "Not verified within the category's service level: escalated automatically."
 
@@ -35,9 +35,7 @@ async def _escalate_one(report: Report, now: datetime) -> bool:
 
 async def escalate_overdue(*, now: datetime | None = None, limit: int = 200) -> int:
     """Escalate open reports past their due time, each once ever; returns how many this run did."""
-    moment = now or datetime.now(UTC)
-    if moment.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone.", field="now")
+    moment = clock.now_or(now)
     candidates = (
         await Report.filter(
             status__in=ESCALATABLE_STATUSES,

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from community.report_queries import can_see_report
 from community.scope import is_grid_member_of, is_grid_staff_of, is_grid_worker_of
 from community.service_levels import is_overdue
 from marketplace.earning import settle_award, void_award
-from models import outbox
+from models import clock, outbox
 from models.actor import Actor
 from models.civic import Report, ReportEvent
 from models.enums import PointsReason, ReportCategory, ReportStatus, Role
@@ -62,12 +61,26 @@ class Party(Enum):
     REPORTER = "the report's reporter"
 
 
+class Excluded(Enum):
+    """Who may not take a step even when a party to it (admins included)."""
+
+    RESOLVER = "whoever resolved the report"  # nobody signs off their own work
+    REPORTER = "whoever made the report"  # nor their own reward
+
+
+# What an excluded party is told; without a reason, the plain Forbidden message.
+EXCLUSION_REASONS = {
+    Excluded.REPORTER: "Someone else must verify a report you made: it earns you points.",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     to: ReportStatus
     parties: frozenset[Party] = frozenset()  # empty: admins only
     categories: frozenset[ReportCategory] | None = None  # None: every category
-    not_by_resolver: bool = False  # the one who fixed it may not sign it off
+    # Nobody signs off their own work or their own reward.
+    not_by: frozenset[Excluded] = frozenset()
 
 
 def _by(*parties: Party) -> frozenset[Party]:
@@ -77,6 +90,7 @@ def _by(*parties: Party) -> frozenset[Party]:
 _ESCALATION = Transition(S.ESCALATED, _by(Party.GRID_STAFF, Party.REPORTER_WHEN_OVERDUE))
 _REJECTION = Transition(S.REJECTED, _by(Party.GRID_STAFF))
 _WITHDRAWAL = Transition(S.WITHDRAWN, _by(Party.REPORTER))
+_SIGN_OFF = frozenset({Excluded.RESOLVER, Excluded.REPORTER})
 
 TRANSITIONS: dict[tuple[Step, ReportStatus], Transition] = {
     (Step.ACCEPT, S.SUBMITTED): Transition(S.ACCEPTED, _by(Party.GRID_STAFF)),
@@ -87,8 +101,8 @@ TRANSITIONS: dict[tuple[Step, ReportStatus], Transition] = {
         S.RESOLVED, _by(Party.GRID_MEMBER), categories=frozenset({ReportCategory.DISPUTE})
     ),
     (Step.RESOLVE, S.ESCALATED): Transition(S.RESOLVED),
-    (Step.VERIFY, S.RESOLVED): Transition(S.VERIFIED, _by(Party.GRID_WORKER), not_by_resolver=True),
-    (Step.VERIFY, S.ESCALATED): Transition(S.VERIFIED, not_by_resolver=True),
+    (Step.VERIFY, S.RESOLVED): Transition(S.VERIFIED, _by(Party.GRID_WORKER), not_by=_SIGN_OFF),
+    (Step.VERIFY, S.ESCALATED): Transition(S.VERIFIED, not_by=_SIGN_OFF),
     (Step.REJECT, S.SUBMITTED): _REJECTION,
     (Step.REJECT, S.ACCEPTED): _REJECTION,
     (Step.REJECT, S.ESCALATED): Transition(S.REJECTED),
@@ -107,7 +121,7 @@ async def _is_assignee(actor: Actor, report: Report) -> bool:
 
 
 async def _is_reporter_of_overdue(actor: Actor, report: Report) -> bool:
-    return report.reporter_id == actor.user_id and is_overdue(report, datetime.now(UTC))
+    return report.reporter_id == actor.user_id and is_overdue(report, clock.now())
 
 
 async def _is_reporter(actor: Actor, report: Report) -> bool:
@@ -147,16 +161,35 @@ def transition_for(step: Step, report: Report) -> Transition:
     return transition
 
 
-async def may_take(actor: Actor, report: Report, transition: Transition) -> bool:
-    """Does the table let this actor take the step (the actor already sees the report)?"""
-    if transition.not_by_resolver and report.resolved_by_id == actor.user_id:
-        return False
+EXCLUSION_CHECKS: dict[Excluded, Callable[[Actor, Report], bool]] = {
+    Excluded.RESOLVER: lambda actor, report: report.resolved_by_id == actor.user_id,
+    Excluded.REPORTER: lambda actor, report: report.reporter_id == actor.user_id,
+}
+
+
+async def is_party(actor: Actor, report: Report, transition: Transition) -> bool:
     if actor.is_admin:
         return True
     for party in transition.parties:
         if await PARTY_CHECKS[party](actor, report):
             return True
     return False
+
+
+async def refusal(actor: Actor, report: Report, transition: Transition) -> Forbidden | None:
+    """Why the table does not let this actor take the step (the actor sees the report), or
+    None when it does: not a party to it (a plain Forbidden), else an exclusion's reason."""
+    if not await is_party(actor, report, transition):
+        return Forbidden()
+    for excluded in sorted(transition.not_by, key=list(Excluded).index):
+        if EXCLUSION_CHECKS[excluded](actor, report):
+            return Forbidden(EXCLUSION_REASONS.get(excluded))
+    return None
+
+
+async def may_take(actor: Actor, report: Report, transition: Transition) -> bool:
+    """Does the table let this actor take the step (the actor already sees the report)?"""
+    return await refusal(actor, report, transition) is None
 
 
 async def _open(step: Step, actor: Actor, report_id: int) -> tuple[Report, Transition]:
@@ -169,8 +202,9 @@ async def _open(step: Step, actor: Actor, report_id: int) -> tuple[Report, Trans
     if report is None or not await can_see_report(actor, report):
         raise NotFound("No such report.", field="reportId")
     transition = transition_for(step, report)
-    if not await may_take(actor, report, transition):
-        raise Forbidden()
+    refused = await refusal(actor, report, transition)
+    if refused is not None:
+        raise refused
     return report, transition
 
 
@@ -205,7 +239,7 @@ async def move(
     """Move the report on only if its status is still the one read, and log the step; a
     concurrent step that got there first leaves this one an InvalidTransition."""
     claimed = await Report.filter(id=report.id, status=report.status).update(
-        status=to, updated_at=datetime.now(UTC), **(changes or {})
+        status=to, updated_at=clock.now(), **(changes or {})
     )
     if claimed != 1:
         raise InvalidTransition("Someone else moved this report on first.")
@@ -338,12 +372,9 @@ async def _award_reporter(report: Report, actor: Actor) -> int:
 async def verify_report(*, actor: Actor, report_id: int, note: str | None = None) -> Report:
     """Sign the fix off on site and award the reporter, once, in the same transaction.
 
-    The verifier is neither who resolved it nor who reported it: nobody signs off their own
-    work or their own reward."""
+    The verifier is neither who resolved it nor who reported it (the table's `not_by`)."""
     async with in_transaction():
         report, transition = await _open(Step.VERIFY, actor, report_id)
-        if report.reporter_id == actor.user_id:
-            raise Forbidden("Someone else must verify a report you made: it earns you points.")
         await move(report, to=transition.to, actor_id=actor.user_id, note=_note(note))
         points = await _award_reporter(report, actor)
         if points:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
@@ -16,6 +16,7 @@ from community.media import check_photos, stored
 from community.report_workflow import append_step
 from community.service_levels import due_at_for
 from marketplace.earning import hold_award
+from models import clock
 from models.actor import Actor
 from models.civic import Report
 from models.enums import PointsReason, ReportCategory, ReportStatus
@@ -109,7 +110,7 @@ async def submit_report(
     point = _coordinates(latitude, longitude)
     grid_id = await _landing_grid(actor, micro_grid_id)
     checked = await check_photos(photos)
-    now = datetime.now(UTC)
+    now = clock.now()
     due_at = await due_at_for(community_id=actor.community_id, category=category, created_at=now)
     async with stored(checked, media_dir) as names, in_transaction():
         report = await Report.create(

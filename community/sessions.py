@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from community.passwords import secret_bytes
+from models import clock
 from models.errors import InvalidCredentials
 from models.people import RefreshToken, User
 
@@ -29,7 +30,7 @@ def _digest(token: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def issue_refresh_token(*, user_id: int, days: int, family: str | None = None) -> str:

@@ -25,11 +25,12 @@ from gateway import graphiql, jobs
 from gateway.bearer import VIEWER_KEY, BearerTokenMiddleware
 from gateway.clients import client_address
 from gateway.db import close_database, open_database, ping_database
-from gateway.edge import edge_middleware, media_url
+from gateway.edge import edge_middleware
 from gateway.edge_view import EdgeGraphQL
 from gateway.media import MediaFiles
 from gateway.metrics import OPERATION_NAMES, OperationMetrics, metrics_endpoint
 from gateway.persisted import persisted_documents
+from gateway.scopes import MEDIA_URL, request_scope
 from gateway.services import Services
 from gateway.settings import Settings
 from gateway.venue_calendar import calendar_route
@@ -39,7 +40,6 @@ from resolvers.scope import RequestScope
 from schema.context import Context
 from schema.root import build_schema
 
-MEDIA_URL = "/media/"
 READY_TIMEOUT_SECONDS = 2.0
 
 
@@ -85,14 +85,9 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
         self.tokens = services.tokens
 
     def scope_for(self, viewer_id: int | None, address: str = "-") -> RequestScope:
-        settings = self.services.settings
-        return RequestScope(
-            viewer_id=viewer_id,
-            media_dir=settings.media_dir,
-            media_url=media_url(settings.public_url, MEDIA_URL),
-            voucher_days=settings.voucher_days,
-            refresh_token_days=settings.refresh_token_days,
-            refresh_grace_seconds=settings.refresh_grace_seconds,
+        return request_scope(
+            self.services.settings,
+            viewer_id,
             publish=self.services.publish,
             issue_access_token=self.services.tokens.issue_access_token,
             allow=self.services.allow,

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from community.passwords import hash_password
 from gateway import demo_activity, demo_venues
 from gateway.demo_points import fund_demo_pool
+from models import outbox
 from models.civic import Event, Notice
 from models.enums import AccountKind, MerchantStatus, NoticeKind, OfferStatus, Role
 from models.grid import Community, Courtyard, MicroGrid, ResidentGroup
@@ -620,8 +621,10 @@ async def load_demo(*, password: str, progress: Progress | None = None) -> DemoS
     password_hash = await hash_password(password)
     report("password", 1, 1)
     try:
-        async with in_transaction():
-            await _write_plan(plan, password_hash, report)
+        # Nobody is subscribed while the demo is written: its changes are dropped on purpose.
+        with outbox.collecting():
+            async with in_transaction():
+                await _write_plan(plan, password_hash, report)
     except IntegrityError:
         # Another process loaded the demo between the check above and this insert.
         if await Community.exists(name=COMMUNITY_NAME):

@@ -10,39 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from redis.asyncio import Redis
+
+from resolvers.rate_limits import Limit, RateLimit
 
 log = logging.getLogger("gridpoints.ratelimit")
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
-    name: str
-    per_window: int
-    window_seconds: int
-    sensitive: bool = False
-
-
-LOGIN_PER_PHONE = Limit("login-phone", 10, 300, sensitive=True)
-LOGIN_PER_ADDRESS = Limit("login-address", 50, 300, sensitive=True)
-VOUCHER_USE = Limit("voucher-use", 60, 60, sensitive=True)
-MUTATIONS_PER_USER = Limit("mutations", 120, 60)
-MUTATIONS_PER_ADDRESS = Limit("mutations-address", 60, 60)  # anonymous callers
-# Generous enough for a sign-up desk behind one NAT address; it stops account farming.
-REGISTER_PER_ADDRESS = Limit("register-address", 20, 3600, sensitive=True)
-LIMITS = {
-    limit.name: limit
-    for limit in (
-        LOGIN_PER_PHONE,
-        LOGIN_PER_ADDRESS,
-        VOUCHER_USE,
-        MUTATIONS_PER_USER,
-        MUTATIONS_PER_ADDRESS,
-        REGISTER_PER_ADDRESS,
-    )
-}
 # When Redis is unreachable a process sees only its own traffic: sensitive limits keep
 # this share of their budget, so N replicas together stay near the real limit.
 FAIL_CLOSED_SHARE = 0.2
@@ -98,8 +73,9 @@ class RateLimiter:
     def _budget(self, limit: Limit) -> int:
         return max(1, int(limit.per_window * self.scale))
 
-    async def allow(self, limit: Limit, key: str, cost: int = 1) -> bool:
+    async def allow(self, policy: RateLimit, key: str, cost: int = 1) -> bool:
         """Count `cost` attempts at once; False when they do not all fit in the window."""
+        limit = policy.limit
         budget = self._budget(limit)
         allowed = await self._count(limit, key, budget, cost)
         if not allowed:

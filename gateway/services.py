@@ -10,10 +10,11 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from gateway.pubsub import Broker, InProcessBroker, RedisBroker
-from gateway.ratelimit import LIMITS, RateLimiter
+from gateway.ratelimit import RateLimiter
 from gateway.settings import Settings
 from gateway.tokens import TokenService
 from models.outbox import Change
+from resolvers.rate_limits import RateLimit
 
 
 def quick_redis(url: str, timeout: float) -> Redis:
@@ -39,8 +40,8 @@ class Services:
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.redis, self.settings.rate_limit_scale)
 
-    async def allow(self, kind: str, key: str, cost: int = 1) -> bool:
-        return await self.limiter.allow(LIMITS[kind], key, cost)
+    async def allow(self, policy: RateLimit, key: str, cost: int = 1) -> bool:
+        return await self.limiter.allow(policy, key, cost)
 
     @classmethod
     def create(cls, settings: Settings) -> Services:

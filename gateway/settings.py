@@ -1,86 +1,138 @@
-"""Settings read from GRIDPOINTS_* environment variables, with safe development defaults."""
+"""Settings read from GRIDPOINTS_* environment variables, with safe development defaults.
+
+Each setting is declared once, below, with its type and default; pydantic-settings (the
+well-kept way to read typed settings from the environment) does the reading. `Settings(...)`
+is exactly what the code passes (tests, benchmarks); `Settings.from_env()` reads the
+environment, refuses a bad value naming its variable, and refuses production with a weak
+secret.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BeforeValidator, ValidationError, model_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite://./gridpoints.sqlite3"
 DEVELOPMENT_SECRET = "gridpoints-development-secret-not-for-production!"
 MIN_SECRET_BYTES = 32
 DEVELOPMENT_CORS_ORIGINS = "http://localhost:5173,http://127.0.0.1:5173"
+PREFIX = "GRIDPOINTS_"
 
 
 class SettingsError(RuntimeError):
     """The environment describes a configuration the gateway refuses to run with."""
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"GRIDPOINTS_{name}", default)
+def _variable(name: str) -> str:
+    return f"{PREFIX}{name.upper()}"
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = _env(name, str(default))
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"GRIDPOINTS_{name} must be a whole number, got {raw!r}") from exc
+def _given(data: dict[str, Any], name: str) -> Any:
+    return data.get(name, data.get(_variable(name)))
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = _env(name, str(default))
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"GRIDPOINTS_{name} must be a number, got {raw!r}") from exc
+def _unset_if_empty(raw: Any) -> Any:
+    return None if raw == "" else raw
 
 
-def _csv(raw: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in raw.split(",") if item.strip())
+def _flag(raw: Any) -> Any:
+    return raw.lower() in ("1", "true", "yes") if isinstance(raw, str) else raw
 
 
-def _optional_path(raw: str) -> Path | None:
-    return Path(raw) if raw else None
+def _csv(raw: Any) -> Any:
+    return tuple(item for item in raw.split(",") if item) if isinstance(raw, str) else raw
 
 
-def _origins(raw: str) -> tuple[str, ...]:
+def _origins(raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
     return tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    env: str = "development"
+def _base_url(raw: Any) -> Any:
+    return (raw.rstrip("/") or None) if isinstance(raw, str) else raw
+
+
+def _upper(raw: Any) -> Any:
+    return raw.upper() if isinstance(raw, str) else raw
+
+
+Optional = Annotated[str | None, BeforeValidator(_unset_if_empty)]
+OptionalPath = Annotated[Path | None, BeforeValidator(_unset_if_empty)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Names = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_csv)]
+Origins = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_origins)]
+BaseUrl = Annotated[str | None, BeforeValidator(_base_url)]
+Secret = Annotated[str, BeforeValidator(lambda raw: raw or DEVELOPMENT_SECRET)]
+
+
+class Settings(BaseSettings):
+    # Exact names only (GRIDPOINTS_VOUCHER_DAYS, not gridpoints_voucher_days): each variable is
+    # the prefix plus the field's name in capitals; code passes the field's own name.
+    model_config = SettingsConfigDict(
+        case_sensitive=True,
+        alias_generator=_variable,
+        populate_by_name=True,
+        frozen=True,
+        extra="ignore",
+    )
+
+    env: Literal["development", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
     database_pool_size: int = 10
-    redis_url: str | None = None
+    redis_url: Optional = None
     redis_timeout_seconds: float = 0.2
-    jwt_secret: str = DEVELOPMENT_SECRET
-    jwt_previous_secret: str | None = None
-    jwt_issuer: str = "gridpoints"
-    jwt_audience: str = "gridpoints-apps"
+    jwt_secret: Secret = DEVELOPMENT_SECRET
+    jwt_previous_secret: Optional = None
+    # Fixed by the protocol the apps speak, not read from the environment.
+    jwt_issuer: ClassVar[str] = "gridpoints"
+    jwt_audience: ClassVar[str] = "gridpoints-apps"
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     media_dir: Path = Path("./media")
     voucher_days: int = 30
     rate_limit_scale: float = 1.0
     job_interval_seconds: float = 30.0
-    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
-    otel_enabled: bool = False
-    log_level: str = "INFO"
-    # The HTTP edge (gateway/edge_*.py, gateway/bodies.py, gateway/persisted.py)
-    cors_origins: tuple[str, ...] = field(default_factory=tuple)
-    public_url: str | None = None
-    trusted_documents: Path | None = None
-    metrics_token: str | None = None
+    trusted_proxies: Names = ()
+    otel_enabled: Flag = False
+    log_level: Annotated[str, BeforeValidator(_upper)] = "INFO"
+    # The HTTP edge (gateway/edge_*.py, gateway/bodies.py, gateway/persisted.py).
+    # Unset, the development origins, none in production (see _cors_default).
+    cors_origins: Origins = ()
+    public_url: BaseUrl = None
+    trusted_documents: OptionalPath = None
+    metrics_token: Optional = None
     header_timeout_seconds: float = 10.0
     max_header_bytes: int = 16 * 1024
     max_headers: int = 100
     persisted_queries_max: int = 1000
     refresh_grace_seconds: float = 30.0
     hold_timeout_days: int = 30
-    web_dist: Path | None = None  # None: the repository's web/dist
-    web_build: bool = True  # `serve` builds a missing web/dist when npm is there
+    web_dist: OptionalPath = None  # None: the repository's web/dist
+    web_build: Flag = True  # `serve` builds a missing web/dist when npm is there
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """`Settings(...)` takes only what it is given; `from_env()` adds the environment."""
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cors_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and _given(data, "cors_origins") is None:
+            production = _given(data, "env") == "production"
+            data = {**data, "cors_origins": "" if production else DEVELOPMENT_CORS_ORIGINS}
+        return data
 
     @property
     def production(self) -> bool:
@@ -96,44 +148,10 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        env = _env("ENV", "development")
-        if env not in ("development", "production"):
-            raise SettingsError("GRIDPOINTS_ENV must be 'development' or 'production'")
-        secret = os.environ.get("GRIDPOINTS_JWT_SECRET")
-        settings = cls(
-            env=env,
-            database_url=_env("DATABASE_URL", DEFAULT_DATABASE_URL),
-            database_pool_size=_env_int("DATABASE_POOL_SIZE", 10),
-            redis_url=os.environ.get("GRIDPOINTS_REDIS_URL") or None,
-            redis_timeout_seconds=_env_float("REDIS_TIMEOUT_SECONDS", 0.2),
-            jwt_secret=secret or DEVELOPMENT_SECRET,
-            jwt_previous_secret=os.environ.get("GRIDPOINTS_JWT_PREVIOUS_SECRET") or None,
-            access_token_minutes=_env_int("ACCESS_TOKEN_MINUTES", 15),
-            refresh_token_days=_env_int("REFRESH_TOKEN_DAYS", 30),
-            media_dir=Path(_env("MEDIA_DIR", "./media")),
-            voucher_days=_env_int("VOUCHER_DAYS", 30),
-            rate_limit_scale=_env_float("RATE_LIMIT_SCALE", 1.0),
-            job_interval_seconds=_env_float("JOB_INTERVAL_SECONDS", 30.0),
-            trusted_proxies=tuple(p for p in _env("TRUSTED_PROXIES", "").split(",") if p),
-            otel_enabled=_env("OTEL_ENABLED", "false").lower() in ("1", "true", "yes"),
-            log_level=_env("LOG_LEVEL", "INFO").upper(),
-            cors_origins=_origins(
-                _env("CORS_ORIGINS", "" if env == "production" else DEVELOPMENT_CORS_ORIGINS)
-            ),
-            public_url=(_env("PUBLIC_URL", "").rstrip("/") or None),
-            trusted_documents=_optional_path(_env("TRUSTED_DOCUMENTS", "")),
-            metrics_token=os.environ.get("GRIDPOINTS_METRICS_TOKEN") or None,
-            header_timeout_seconds=_env_float("HEADER_TIMEOUT_SECONDS", 10.0),
-            max_header_bytes=_env_int("MAX_HEADER_BYTES", 16 * 1024),
-            max_headers=_env_int("MAX_HEADERS", 100),
-            persisted_queries_max=_env_int("PERSISTED_QUERIES_MAX", 1000),
-            refresh_grace_seconds=_env_float("REFRESH_GRACE_SECONDS", 30.0),
-            hold_timeout_days=_env_int("HOLD_TIMEOUT_DAYS", 30),
-            web_dist=Path(os.environ["GRIDPOINTS_WEB_DIST"])
-            if os.environ.get("GRIDPOINTS_WEB_DIST")
-            else None,
-            web_build=_env("WEB_BUILD", "true").lower() in ("1", "true", "yes"),
-        )
+        try:
+            settings = cls(**_FromEnvironment().model_dump())
+        except ValidationError as exc:
+            raise SettingsError(_explained(exc)) from None
         settings.check()
         return settings
 
@@ -149,3 +167,32 @@ class Settings:
                     "In production GRIDPOINTS_JWT_SECRET must be set to a secret of at least "
                     f"{MIN_SECRET_BYTES} bytes (256 bits)"
                 )
+
+
+class _FromEnvironment(Settings):
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+_KINDS: dict[object, str] = {int: "a whole number", float: "a number"}
+
+
+def _explained(exc: ValidationError) -> str:
+    """The first bad value as the operator wrote it: which variable, what it must be."""
+    error = exc.errors()[0]
+    variable = str(error["loc"][0])
+    name = variable.removeprefix(PREFIX).lower()
+    if name == "env":
+        return f"{variable} must be 'development' or 'production'"
+    kind = _KINDS.get(Settings.model_fields[name].annotation)
+    if kind is None:
+        return f"{variable}: {error['msg']}, got {error['input']!r}"
+    return f"{variable} must be {kind}, got {error['input']!r}"

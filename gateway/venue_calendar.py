@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from community.booking_calendar import booking_ics
+from gateway.scopes import request_scope
 from gateway.services import Services
 from resolvers import venues
 from resolvers.ids import INT32_MAX
-from resolvers.scope import RequestScope
 from schema.codes import TopLevelCode
 from schema.context import bearer_token
 
@@ -43,7 +43,7 @@ def calendar_route(services: Services) -> Route:
                 TopLevelCode.TOKEN_INVALID,
                 'Bearer error="invalid_token"',
             )
-        scope = RequestScope(viewer_id=user_id)
+        scope = request_scope(services.settings, user_id)
         if await scope.viewer() is None:
             return _refused(
                 401,

@@ -12,13 +12,14 @@ version that priced it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, holds, issuance, lots
+from marketplace import holds, issuance, lots
 from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post, wallet_of
+from models import clock
 from models.actor import Actor
 from models.enums import HoldStatus, PointsReason
 from models.errors import Forbidden, InvalidInput
@@ -159,9 +160,8 @@ async def _new_version(
 
 
 def start_of_community_day(now: datetime) -> datetime:
-    """Midnight in the community's time zone, in UTC (see marketplace.clock for why UTC)."""
-    local = now.astimezone(COMMUNITY_TIMEZONE)
-    return datetime.combine(local.date(), time.min, COMMUNITY_TIMEZONE).astimezone(UTC)
+    """Midnight in the community's time zone, in UTC (see models/clock.py for why UTC)."""
+    return clock.start_of_local_day(clock.local_date(now))
 
 
 def award_key(reason: PointsReason, source_type: str, source_id: int) -> str:

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, lots
+from marketplace import lots
 from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post
-from models import outbox
+from models import clock, outbox
 from models.enums import PointsReason
 from models.errors import InvalidTransition
 from models.sql import fetch, fetch_one
@@ -24,7 +24,7 @@ async def expire_lots(*, now: datetime | None = None, limit: int = EXPIRY_BATCH)
     many lots this run closed. A lot is closed once: the wallet is locked before the lot is
     read again, and the close is a conditional update, so a replica (or a spender) that got
     there first leaves nothing to do; the transfer's idempotency key is per lot, too."""
-    moment = clock.now() if now is None else clock.as_utc(now, field="now")
+    moment = clock.now_or(now)
     due = await fetch(
         "SELECT l.id, a.user_id, a.community_id FROM points_lot l "
         "JOIN account a ON a.id = l.account_id "
@@ -79,7 +79,7 @@ async def _expire_one(lot_id: int, user_id: int, community_id: int) -> int:
 async def warn_expiring(*, now: datetime | None = None, limit: int = EXPIRY_BATCH) -> int:
     """Tell residents about points expiring within 30 days, once per lot: each lot is marked
     warned by a conditional update, and the wallet's owner gets a pointsExpiring event."""
-    moment = clock.now() if now is None else clock.as_utc(now, field="now")
+    moment = clock.now_or(now)
     rows = await fetch(
         "UPDATE points_lot SET warned_at = ? WHERE id IN (SELECT id FROM points_lot "
         "WHERE warned_at IS NULL AND expired_at IS NULL AND remaining > 0 "

@@ -44,8 +44,9 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, issuance, lots
+from marketplace import issuance, lots
 from marketplace.ledger import AccountRef, Posting, community_account, lock_wallet, post
+from models import clock
 from models.enums import AccountKind, HoldStatus, PointsReason
 from models.errors import AlreadyExists, InvalidInput, InvalidTransition, NotFound
 from models.ledger import Account
@@ -307,7 +308,7 @@ async def void_stale_holds(
     """Void pending holds past their timeout, or without one and older than `older_than`;
     return how many this run voided. Each hold is claimed by a conditional update, so
     replicas running this at once never void one twice."""
-    moment = clock.now() if now is None else clock.as_utc(now, field="now")
+    moment = clock.now_or(now)
     rows = await fetch(
         "SELECT id FROM points_hold WHERE status = 'PENDING' AND (timeout_at <= ? "
         "OR (timeout_at IS NULL AND created_at <= ?)) ORDER BY id LIMIT ?",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from marketplace import clock
+from models import clock
 from models.errors import IssuanceCapReached
 from models.sql import fetch, fetch_one
 

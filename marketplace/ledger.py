@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, lots
-from models import outbox
+from marketplace import lots
+from models import clock, outbox
 from models.enums import AccountKind, PointsReason
 from models.errors import (
     AlreadyExists,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from marketplace import clock
+from models import clock
 from models.enums import ExpiryRule
 from models.errors import InsufficientPoints, InvalidTransition
 from models.sql import fetch, fetch_one

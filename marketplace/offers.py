@@ -11,8 +11,8 @@ from typing import Any
 
 from tortoise.expressions import F, Q
 
-from marketplace import clock
 from marketplace.operators import may_oversee, merchant_in_community, require_operator
+from models import clock
 from models.actor import Actor
 from models.enums import MerchantStatus, OfferStatus
 from models.errors import InvalidInput, InvalidTransition, NotFound
@@ -174,9 +174,27 @@ async def _offer_in_community(offer_id: int, community_id: int) -> Offer:
     return offer
 
 
-def redeemable_now() -> Q:
+# "Redeemable now" (stock aside) is one rule, written here in the two forms its callers need:
+# the ORM filter for listings and explanations, and the SQL predicate of redemption's single
+# UPDATE that takes a unit (marketplace/redemption.py). tests/domain/test_redeemable_now.py
+# checks that both pick the same offers.
+REDEEMABLE_SQL = (
+    f"offer.status = '{OfferStatus.ACTIVE.value}' "
+    "AND (offer.valid_from IS NULL OR offer.valid_from <= ?) "
+    "AND (offer.valid_until IS NULL OR offer.valid_until > ?) "
+    "AND EXISTS (SELECT 1 FROM merchant m WHERE m.id = offer.merchant_id "
+    f"AND m.status = '{MerchantStatus.ACTIVE.value}')"
+)
+
+
+def redeemable_sql_params(now: datetime) -> tuple[datetime, datetime]:
+    """The parameters of REDEEMABLE_SQL, in order."""
+    return (now, now)
+
+
+def redeemable_now(now: datetime | None = None) -> Q:
     """Offers a resident can redeem at this moment (stock aside)."""
-    now = clock.now()
+    now = clock.now_or(now)
     return Q(
         Q(merchant__status=MerchantStatus.ACTIVE),
         Q(status=OfferStatus.ACTIVE),

@@ -20,10 +20,9 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock
 from marketplace.ledger import AccountRef, Posting, community_account, merchant_account_of, post
 from marketplace.operators import is_operator, merchant_in_community, require_overseer
-from models import inputs
+from models import clock, inputs
 from models.actor import Actor
 from models.enums import AccountKind, PointsReason
 from models.errors import AlreadyExists, Forbidden, InvalidInput

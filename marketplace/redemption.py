@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, codes
+from marketplace import codes
 from marketplace.ledger import AccountRef, Posting, balance_of, post
-from marketplace.offers import redeemable_now
-from models import inputs
+from marketplace.offers import REDEEMABLE_SQL, redeemable_now, redeemable_sql_params
+from models import clock, inputs
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
 from models.errors import (
@@ -39,10 +39,8 @@ CODE_ATTEMPTS = 3
 
 _TAKE_UNIT = (
     "UPDATE offer SET remaining = remaining - 1 "
-    "WHERE id = ? AND remaining > 0 AND status = 'ACTIVE' "
-    "AND (valid_from IS NULL OR valid_from <= ?) AND (valid_until IS NULL OR valid_until > ?) "
-    "AND EXISTS (SELECT 1 FROM merchant m WHERE m.id = offer.merchant_id "
-    "AND m.status = 'ACTIVE' AND m.community_id = ?) "
+    f"WHERE offer.id = ? AND offer.remaining > 0 AND {REDEEMABLE_SQL} "
+    "AND EXISTS (SELECT 1 FROM merchant c WHERE c.id = offer.merchant_id AND c.community_id = ?) "
     "RETURNING id, merchant_id, title, points_price, per_user_limit, valid_until"
 )
 
@@ -119,7 +117,7 @@ async def _redeem(actor: Actor, offer_id: int, key: str, voucher_days: int) -> R
 
 
 async def _take_unit(offer_id: int, community_id: int, now: datetime) -> _Unit | None:
-    row = await fetch_one(_TAKE_UNIT, offer_id, now, now, community_id)
+    row = await fetch_one(_TAKE_UNIT, offer_id, *redeemable_sql_params(now), community_id)
     if row is None:
         return None
     return _Unit(

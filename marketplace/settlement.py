@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from marketplace import clock
 from marketplace.operators import merchant_in_community, require_overseer
+from models import clock
 from models.actor import Actor
 from models.enums import VoucherStatus
 from models.errors import InvalidInput

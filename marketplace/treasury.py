@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from marketplace import clock, issuance, lots
+from marketplace import issuance, lots
+from models import clock
 from models.actor import Actor
 from models.enums import AccountKind
 from models.errors import Forbidden

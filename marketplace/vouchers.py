@@ -16,9 +16,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from marketplace import clock, codes, lots
+from marketplace import codes, lots
 from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post
 from marketplace.operators import is_operator, may_oversee, operates_any
+from models import clock
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
 from models.errors import Forbidden, InvalidTransition, NotFound, VoucherNotUsable
@@ -98,7 +99,7 @@ async def expire_vouchers(*, now: datetime | None = None, limit: int = EXPIRY_BA
     voucher is claimed and refunded in its own transaction, so replicas running this at
     once never refund one twice.
     """
-    moment = clock.now() if now is None else clock.as_utc(now, field="now")
+    moment = clock.now_or(now)
     expired = 0
     while expired < limit:
         async with in_transaction():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -19,6 +19,7 @@ from community import (
 )
 from community.events import SignupCounts
 from community.media import MAX_PHOTO_BYTES, MAX_PHOTOS
+from models import clock
 from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Suggestion
 from models.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
 from models.errors import InvalidInput, NotFound
@@ -169,7 +170,7 @@ async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
 
 
 def is_overdue(report: Report) -> bool:
-    return service_levels.is_overdue(report, datetime.now(UTC))
+    return service_levels.is_overdue(report, clock.now())
 
 
 async def set_service_level(

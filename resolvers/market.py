@@ -34,6 +34,7 @@ from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
 from resolvers.node import fetches, fetches_many, viewing_community_id
+from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 
 # ---------------------------------------------------------------- a user's points and vouchers
@@ -342,7 +343,7 @@ async def redeem_offer(scope: RequestScope, *, offer_id: str, idempotency_key: s
 
 async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
     actor = await scope.require_viewer()
-    await scope.limit("voucher-use", str(actor.user_id))
+    await scope.limit(RateLimit.VOUCHER_USE, str(actor.user_id))
     return await vouchers.use_voucher(actor=actor, code=code)
 
 

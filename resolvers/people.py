@@ -12,6 +12,7 @@ from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers.ids import decode_id
 from resolvers.node import fetches, viewing_community_id
+from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 
 
@@ -45,7 +46,7 @@ async def register(
 async def login(scope: RequestScope, *, phone: str, password: str) -> Session:
     # the address's budget is charged for every login of the request before any runs
     # (schema/budgets.py); the phone's is charged here, once the phone is known
-    await scope.limit("login-phone", identity.normalise_phone(phone))
+    await scope.limit(RateLimit.LOGIN_PER_PHONE, identity.normalise_phone(phone))
     user = await identity.authenticate(phone=phone, password=password)
     return await _session_for(scope, user)
 

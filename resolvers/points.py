@@ -8,10 +8,11 @@ from datetime import datetime
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from marketplace import clock, earning, funding, holds, lots, payouts, policy, treasury
+from marketplace import earning, funding, holds, lots, payouts, policy, treasury
 from marketplace.lots import Expiring, Policy
 from marketplace.payouts import Statement
 from marketplace.treasury import Treasury
+from models import clock
 from models.enums import ExpiryRule, PointsReason
 from models.ledger import Entry, Transfer
 from models.people import User

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from community.people import load_viewer
@@ -11,36 +11,39 @@ from models.actor import Actor
 from models.errors import NotAuthenticated, RateLimited
 from models.outbox import Change
 from resolvers.loaders import Loaders
+from resolvers.rate_limits import RateLimit
 
 Publisher = Callable[[Sequence[Change]], Awaitable[None]]
 
 
-async def _publish_nowhere(changes: Sequence[Change]) -> None:
+async def publish_nowhere(changes: Sequence[Change]) -> None:
     return None
 
 
-def _no_tokens(user_id: int) -> str:
+def no_tokens(user_id: int) -> str:
     raise RuntimeError("This scope cannot issue tokens.")
 
 
-async def _no_limits(kind: str, key: str, cost: int = 1) -> bool:
+async def allow_all(policy: RateLimit, key: str, cost: int = 1) -> bool:
     return True
 
 
-Limiter = Callable[[str, str, int], Awaitable[bool]]
+Limiter = Callable[[RateLimit, str, int], Awaitable[bool]]
 
 
 @dataclass(slots=True)
 class RequestScope:
     viewer_id: int | None
-    media_dir: Path = Path("./media")
-    media_url: str = "/media/"
-    voucher_days: int = 30
-    refresh_token_days: int = 30
-    refresh_grace_seconds: float = 30.0
-    publish: Publisher = _publish_nowhere
-    issue_access_token: Callable[[int], str] = _no_tokens
-    allow: Limiter = _no_limits
+    # From the settings, which declare their defaults once (gateway/settings.py); the gateway
+    # builds every scope with gateway.scopes.request_scope().
+    media_dir: Path = field(kw_only=True)
+    media_url: str = field(kw_only=True)
+    voucher_days: int = field(kw_only=True)
+    refresh_token_days: int = field(kw_only=True)
+    refresh_grace_seconds: float = field(kw_only=True)
+    publish: Publisher = publish_nowhere
+    issue_access_token: Callable[[int], str] = no_tokens
+    allow: Limiter = allow_all
     client_address: str = "-"
     loaders: Loaders = field(default_factory=Loaders)
     _viewer: Actor | None = None
@@ -62,9 +65,9 @@ class RequestScope:
             raise NotAuthenticated()
         return actor
 
-    async def limit(self, kind: str, key: str, cost: int = 1) -> None:
-        """Count `cost` attempts of this kind for this key; RateLimited when over the limit."""
-        if not await self.allow(kind, key, cost):
+    async def limit(self, policy: RateLimit, key: str, cost: int = 1) -> None:
+        """Count `cost` attempts under this policy for this key; RateLimited when over it."""
+        if not await self.allow(policy, key, cost):
             raise RateLimited()
 
     def become(self, user_id: int) -> None:
@@ -78,16 +81,6 @@ class RequestScope:
         self._viewer_loaded = False
 
     def new_operation(self) -> RequestScope:
-        """A fresh scope for the next operation on a long-lived connection (WebSocket)."""
-        return RequestScope(
-            viewer_id=self.viewer_id,
-            media_dir=self.media_dir,
-            media_url=self.media_url,
-            voucher_days=self.voucher_days,
-            refresh_token_days=self.refresh_token_days,
-            refresh_grace_seconds=self.refresh_grace_seconds,
-            publish=self.publish,
-            issue_access_token=self.issue_access_token,
-            allow=self.allow,
-            client_address=self.client_address,
-        )
+        """A fresh scope for the next operation on a long-lived connection (WebSocket, in
+        gateway/websockets.py): the same wiring, fresh dataloaders, the viewer read anew."""
+        return replace(self, loaders=Loaders(), _viewer=None, _viewer_loaded=False)

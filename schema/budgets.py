@@ -25,6 +25,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 from schema.codes import TopLevelCode
 from schema.context import Context
@@ -32,7 +33,7 @@ from schema.limits import operation_of
 
 PASSWORD_FIELDS = ("register", "login")
 MAX_PASSWORD_CHECKS_PER_REQUEST = 1
-PER_ADDRESS = {"register": "register-address", "login": "login-address"}
+PER_ADDRESS = {"register": RateLimit.REGISTER_PER_ADDRESS, "login": RateLimit.LOGIN_PER_ADDRESS}
 
 
 def root_fields(document: DocumentNode, operation_name: str | None) -> Counter[str]:
@@ -69,14 +70,14 @@ async def charge(scope: RequestScope, fields: Counter[str]) -> str | None:
     fields = Counter({name: n for name, n in fields.items() if not name.startswith("__")})
     if sum(fields[name] for name in PASSWORD_FIELDS) > MAX_PASSWORD_CHECKS_PER_REQUEST:
         return "One request may log in or register once."
-    for name, kind in PER_ADDRESS.items():
-        if fields[name] and not await scope.allow(kind, scope.client_address, fields[name]):
+    for name, policy in PER_ADDRESS.items():
+        if fields[name] and not await scope.allow(policy, scope.client_address, fields[name]):
             return "Too many attempts. Try again later."
     total = sum(fields.values())
     if scope.viewer_id is not None:
-        allowed = await scope.allow("mutations", str(scope.viewer_id), total)
+        allowed = await scope.allow(RateLimit.MUTATIONS_PER_USER, str(scope.viewer_id), total)
     else:
-        allowed = await scope.allow("mutations-address", scope.client_address, total)
+        allowed = await scope.allow(RateLimit.MUTATIONS_PER_ADDRESS, scope.client_address, total)
     return None if allowed else "Too many attempts. Try again later."
 
 

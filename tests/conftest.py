@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from gateway.db import close_database, open_database
+from tests.clock import frozen_clock  # noqa: F401  (the settable clock fixture)
 from tests.dbsetup import fresh_database, truncate_all
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from community.report_workflow import verify_report
-from marketplace import clock
 from marketplace.policy import set_policy
 from marketplace.redemption import redeem_offer
 from marketplace.vouchers import use_voucher
+from models import clock
 from models.enums import ExpiryRule, ReportStatus
 from resolvers.ids import global_id
 from tests.api.client import GraphQLClient

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 from gateway.clients import client_address
-from gateway.ratelimit import LOGIN_PER_PHONE, MUTATIONS_PER_USER, RateLimiter
+from gateway.ratelimit import RateLimiter
 from gateway.services import quick_redis
+from resolvers.rate_limits import RateLimit
 from tests import factories
 from tests.api.client import GraphQLClient, make_client
 from tests.dbsetup import TEST_REDIS_URL
@@ -67,7 +68,7 @@ async def test_login_attempts_per_address_are_limited(tmp_path: Path) -> None:
 async def test_scale_raises_limits_without_turning_them_off(tmp_path: Path) -> None:
     limiter = RateLimiter(None, scale=2.0)
     key = fresh_phone()
-    allowed = [await limiter.allow(LOGIN_PER_PHONE, key) for _ in range(21)]
+    allowed = [await limiter.allow(RateLimit.LOGIN_PER_PHONE, key) for _ in range(21)]
     assert allowed == [True] * 20 + [False]
 
 
@@ -76,8 +77,8 @@ async def test_redis_outage_costs_milliseconds_and_fails_closed_for_logins() -> 
     limiter = RateLimiter(dead)
     key = fresh_phone()
     started = time.monotonic()
-    sensitive = [await limiter.allow(LOGIN_PER_PHONE, key) for _ in range(3)]
-    general = [await limiter.allow(MUTATIONS_PER_USER, key) for _ in range(5)]
+    sensitive = [await limiter.allow(RateLimit.LOGIN_PER_PHONE, key) for _ in range(3)]
+    general = [await limiter.allow(RateLimit.MUTATIONS_PER_USER, key) for _ in range(5)]
     elapsed = time.monotonic() - started
     assert sensitive == [True, True, False]  # 20% of 10 while Redis is away
     assert general == [True] * 5

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tortoise.transactions import in_transaction
 
-from marketplace import clock
 from marketplace.earning import (
     MAX_RULE_POINTS,
     Rule,
@@ -17,7 +16,7 @@ from marketplace.earning import (
     set_rule,
     start_of_community_day,
 )
-from models import outbox
+from models import clock, outbox
 from models.actor import Actor
 from models.enums import PointsReason, Role
 from models.errors import Forbidden, InvalidInput

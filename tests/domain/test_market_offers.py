@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from marketplace import clock
 from marketplace.merchants import suspend_merchant
 from marketplace.offers import (
     MAX_STOCK,
@@ -19,6 +18,7 @@ from marketplace.offers import (
     update_offer,
 )
 from marketplace.redemption import redeem_offer
+from models import clock
 from models.enums import OfferStatus
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock
 from models.market import MerchantOperator, Offer

@@ -27,7 +27,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from marketplace import clock
 from marketplace.adjustments import adjust_points
 from marketplace.earning import award, hold_award
 from marketplace.expiry import expire_lots
@@ -38,6 +37,7 @@ from marketplace.payouts import settle_merchant
 from marketplace.policy import set_policy
 from marketplace.redemption import redeem_offer
 from marketplace.vouchers import cancel_voucher, expire_vouchers, use_voucher
+from models import clock
 from models.actor import Actor
 from models.enums import ExpiryRule, HoldStatus, PointsReason, VoucherStatus
 from models.errors import (

@@ -8,11 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace import clock
 from marketplace.merchants import suspend_merchant
 from marketplace.offers import update_offer
 from marketplace.redemption import VOUCHER_DAYS, redeem_offer
-from models import outbox
+from models import clock, outbox
 from models.enums import OfferStatus, PointsReason, VoucherStatus
 from models.errors import (
     AlreadyExists,

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from marketplace import clock
 from marketplace.redemption import redeem_offer
 from marketplace.settlement import merchant_redemptions, settlement
 from marketplace.vouchers import cancel_voucher, expire_vouchers, use_voucher
+from models import clock
 from models.actor import Actor
 from models.enums import VoucherStatus
 from models.errors import Forbidden, InvalidInput, NotFound

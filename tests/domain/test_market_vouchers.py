@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from marketplace import clock, codes
+from marketplace import codes
 from marketplace.redemption import Redemption, redeem_offer
 from marketplace.vouchers import (
     cancel_voucher,
@@ -19,7 +19,7 @@ from marketplace.vouchers import (
     visible_code,
     voucher_qr_payload,
 )
-from models import outbox
+from models import clock, outbox
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
 from models.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, VoucherNotUsable

@@ -14,7 +14,6 @@ from tortoise.transactions import in_transaction
 
 from community.events import cancel_signup, check_in, create_event, sign_up
 from community.report_workflow import reject_report, verify_report, withdraw_report
-from marketplace import clock
 from marketplace.earning import set_rule
 from marketplace.funding import fund_pool
 from marketplace.holds import place_hold, post_hold, void_hold, void_stale_holds
@@ -27,6 +26,7 @@ from marketplace.ledger import (
     post,
     wallet_of,
 )
+from models import clock
 from models.actor import Actor
 from models.enums import (
     AccountKind,

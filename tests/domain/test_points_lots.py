@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from marketplace import clock, lots
+from marketplace import lots
 from marketplace.expiry import EXPIRY_TOPIC, expire_lots, warn_expiring
 from marketplace.lots import Policy, expiring, expiry_for
 from marketplace.policy import set_policy
 from marketplace.redemption import redeem_offer
 from marketplace.vouchers import cancel_voucher
-from models import outbox
+from models import clock, outbox
 from models.actor import Actor
 from models.enums import ExpiryRule, PointsReason
 from models.errors import Forbidden, InsufficientPoints, InvalidInput

@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from marketplace import clock, holds, lots
+from marketplace import holds, lots
 from marketplace.expiry import expire_lots
 from marketplace.lots import LotTaken, RefundPlan, Restore
 from marketplace.redemption import redeem_offer
 from marketplace.vouchers import cancel_voucher
+from models import clock
 from models.enums import HoldStatus
 from models.errors import InvalidTransition
 from models.points import PointsHold

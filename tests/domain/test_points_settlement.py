@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from marketplace import clock
 from marketplace.payouts import settle_merchant, statement
 from marketplace.redemption import redeem_offer
 from marketplace.settlement import settlement
 from marketplace.vouchers import cancel_voucher, use_voucher
+from models import clock
 from models.actor import Actor
 from models.enums import PointsReason, Role
 from models.errors import AlreadyExists, Forbidden, InvalidInput, NotFound

@@ -1,4 +1,8 @@
-"""Time for the marketplace: aware UTC datetimes are the only kind stored or compared.
+"""The one clock of the domain: aware UTC datetimes are the only kind stored or compared.
+
+Every domain module and job asks `now()`; tests set the time with `set_source()` (see
+tests/clock.py) instead of patching. `as_utc()` is the one check that refuses a time given
+without a zone.
 
 SQLite keeps datetimes as ISO text and compares them as text, so a value written with
 another offset would sort wrongly there; converting every input to UTC keeps both
@@ -8,6 +12,7 @@ databases agreeing.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,16 +22,37 @@ from models.errors import InvalidInput
 COMMUNITY_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
+Source = Callable[[], datetime]
+
+
+def _system_time() -> datetime:
+    return datetime.now(UTC)
+
+
+_source: Source = _system_time
+
+
 def now() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+    return _source().astimezone(UTC)
+
+
+def set_source(source: Source | None) -> None:
+    """Where `now()` reads the time from; None restores the system clock."""
+    global _source
+    _source = source or _system_time
 
 
 def as_utc(value: datetime, *, field: str) -> datetime:
     """An input time converted to UTC; a time without a zone is refused."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput("The time needs a time zone.", field=field)
+        raise InvalidInput("Give the time with its time zone.", field=field)
     return value.astimezone(UTC)
+
+
+def now_or(moment: datetime | None, *, field: str = "now") -> datetime:
+    """The given moment (jobs and tests pass one) in UTC, else the clock's now."""
+    return now() if moment is None else as_utc(moment, field=field)
 
 
 def from_row(value: Any) -> datetime | None:
