@@ -65,23 +65,10 @@ LEGAL = {
 }
 
 
-async def report_at(people: Cast, media_dir: Path, status: S) -> Report:
-    if status is S.VERIFIED:
-        report = await at_status(people, media_dir, S.RESOLVED)
-        return await verify_report(actor=people.worker, report_id=report.id)
-    if status is S.REJECTED:
-        report = await at_status(people, media_dir, S.SUBMITTED)
-        return await reject_report(actor=people.worker, report_id=report.id, note="Duplicate")
-    if status is S.ESCALATED:
-        report = await at_status(people, media_dir, S.SUBMITTED)
-        return await escalate_report(actor=people.worker, report_id=report.id)
-    return await at_status(people, media_dir, status)
-
-
 @pytest.mark.parametrize("status", list(S))
 async def test_steps_the_table_lacks_are_invalid_even_for_admins(status: S, tmp_path: Path) -> None:
     people = await cast()
-    report = await report_at(people, tmp_path, status)
+    report = await at_status(people, tmp_path, status)
     assert report.status is status
     before = await snapshot(report.id)
     illegal = [name for name in STEPS if (name, status) not in LEGAL]
@@ -149,7 +136,7 @@ async def test_the_right_step_by_the_wrong_person_changes_nothing(
     step: str, status: S, who: str, error: type[DomainError], tmp_path: Path
 ) -> None:
     people = await cast()
-    report = await report_at(people, tmp_path, status)
+    report = await at_status(people, tmp_path, status)
     extra: dict[str, Callable[[], Awaitable[Actor]]] = {
         "far_admin": admin_elsewhere,
         "other_manager": lambda: factories.user(Role.PROPERTY_MANAGER, name="Other manager"),
