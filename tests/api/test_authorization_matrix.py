@@ -3,8 +3,7 @@ objects → the one outcome it must have, over HTTP with real tokens.
 
 The operations are read from the served schema: an operation with no row for a role fails
 (`<operation>-<role>-MISSING`), so a new query, mutation or subscription cannot ship without
-deciding who may use it. Rows whose expectation the code does not meet yet are known bugs, in
-BUGS, and run as strict xfails.
+deciding who may use it. There is no list of excused rows: a row the code does not meet fails.
 
 Outcomes (as written in MATRIX):
 
@@ -334,9 +333,6 @@ OUTCOMES = {
     "UNUSABL": "VOUCHER_NOT_USABLE",
 }
 
-# Rows the code does not meet yet: "<operation>-<role>-<target>" -> what is wrong.
-BUGS: dict[str, str] = {}
-
 
 def parse(table: str) -> dict[tuple[str, str, str], str]:
     """(operation, role, target) -> outcome, in the table's order."""
@@ -386,9 +382,8 @@ def matrix_rows(operations: Iterable[str] | None = None) -> list[Any]:
                 rows.append(pytest.param(operation, role, None, None, id=missing))
             for target in targets:
                 name = row_id(operation, role, target)
-                marks = [pytest.mark.xfail(strict=True, reason=BUGS[name])] if name in BUGS else []
                 expected = EXPECTED[(operation, role, target)]
-                rows.append(pytest.param(operation, role, target, expected, id=name, marks=marks))
+                rows.append(pytest.param(operation, role, target, expected, id=name))
     return rows
 
 
@@ -1382,13 +1377,11 @@ CASES: dict[str, Case] = {**READS, **WRITES, **SUBSCRIPTIONS}
 # ---------------------------------------------------------------- the matrix
 
 
-def test_every_row_names_a_served_operation_a_case_and_a_known_bug() -> None:
+def test_every_row_names_a_served_operation_and_a_case() -> None:
     served = served_operations()
     assert sorted({operation for operation, _, _ in EXPECTED} - set(served)) == []
     assert sorted(set(served) - set(CASES)) == []
     assert sorted(set(CASES) - set(served)) == []
-    rows = {row_id(*key) for key in EXPECTED}
-    assert sorted(set(BUGS) - rows) == []
     # A report is seen alike by id, in the list and by subscription (anonymous callers get
     # null from node, which never refuses, and UNAUTHENTICATED from the other two).
     for role in PEOPLE:
@@ -1592,13 +1585,11 @@ async def directly(
 
 @pytest.mark.parametrize("role", PEOPLE)
 async def test_an_object_reached_through_a_relation_is_what_node_shows_the_same_viewer(
-    client: GraphQLClient, world: World, role: str, request: pytest.FixtureRequest
+    client: GraphQLClient, world: World, role: str
 ) -> None:
     """Reports, vouchers, wallets, offers ... reached from any root through any relation show
     exactly what node(id) shows the same viewer: never an object node() hides, never a field
     (a phone, a balance, a voucher code) node() would null."""
-    if role in RELATION_BUGS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=RELATION_BUGS[role]))
     viewer = world.people[role]
     found = await reached(client, world, viewer)
     assert {obj["__typename"] for _, obj in found} >= {"User", "Report", "Suggestion", "Offer"}
@@ -1612,9 +1603,6 @@ async def test_an_object_reached_through_a_relation_is_what_node_shows_the_same_
         if expected is None or {key: expected.get(key) for key in fields} != fields:
             wrong.append((relation, fields, expected and {k: expected.get(k) for k in fields}))
     assert wrong == []
-
-
-RELATION_BUGS: dict[str, str] = {}
 
 
 async def test_anonymous_callers_reach_no_person_through_relations(

@@ -31,8 +31,7 @@ from models.people import GridAssignment
 from resolvers import market
 from resolvers.ids import global_id
 from tests import factories
-from tests.api.client import GraphQLClient, make_client
-from tests.dbsetup import TEST_REDIS_URL
+from tests.api.client import GraphQLClient
 
 PROTOCOL = "graphql-transport-ws"
 WAIT = 5.0
@@ -58,14 +57,6 @@ DISPATCH = """
 mutation($id: ID!, $to: ID!) {
   dispatchReport(input: {reportId: $id, assigneeId: $to}) { errors { code } }
 }"""
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> GraphQLClient:
-    """The app as tests/api/conftest.py makes it (Redis on the second run), with rate limits
-    scaled out of the way: their windows in the shared Redis outlive a test, and the user ids
-    they count by start again at 1 in every test."""
-    return make_client(tmp_path / "media", redis_url=TEST_REDIS_URL, rate_limit_scale=1_000)
 
 
 class GraphQLWebSocket:

@@ -8,22 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from community.people import load_actor
-from community.report_workflow import (
-    accept_report,
-    dispatch_report,
-    resolve_report,
-)
 from community.reports import submit_report
-from marketplace.ledger import balance_of
 from models.actor import Actor
 from models.civic import Report, ReportEvent
 from models.enums import ReportCategory, ReportStatus, Role
 from models.grid import Community, MicroGrid
 from models.people import User, UserRole
 from tests import factories
+from tests.harness.reports import Crew, walk
+from tests.harness.wallets import balance
 from tests.images import JPEG, PNG, WEBP
 
-__all__ = ["JPEG", "PNG", "WEBP"]
+__all__ = ["JPEG", "PNG", "WEBP", "balance"]
 
 GIF = b"GIF89a" + b"gif-body" * 10
 
@@ -81,22 +77,9 @@ async def submitted(
 
 
 async def at_status(people: Cast, media_dir: Path, status: ReportStatus) -> Report:
-    """A fresh report walked along the main path up to `status` (SUBMITTED..RESOLVED)."""
-    report = await submitted(people, media_dir)
-    if status is ReportStatus.SUBMITTED:
-        return report
-    report = await accept_report(actor=people.worker, report_id=report.id)
-    if status is ReportStatus.ACCEPTED:
-        return report
-    report = await dispatch_report(
-        actor=people.worker, report_id=report.id, assignee_id=people.manager.user_id
-    )
-    if status is ReportStatus.DISPATCHED:
-        return report
-    assert status is ReportStatus.RESOLVED, status
-    return await resolve_report(
-        actor=people.manager, report_id=report.id, note="Fixed", media_dir=media_dir
-    )
+    """A fresh report walked along the main path up to `status` (see tests/harness/reports.py)."""
+    crew = Crew(people.worker, people.manager, people.reporter, media_dir)
+    return await walk(await submitted(people, media_dir), status, crew)
 
 
 async def steps(report_id: int) -> list[tuple[ReportStatus | None, ReportStatus, int | None]]:
@@ -117,10 +100,6 @@ async def snapshot(report_id: int) -> tuple[Any, ...]:
         report.overdue_escalated_at,
         await steps(report_id),
     )
-
-
-async def balance(actor: Actor) -> int:
-    return await balance_of(user_id=actor.user_id)
 
 
 def files_in(folder: Path) -> list[str]:

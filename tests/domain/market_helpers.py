@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from typing import Any
 
 from community.people import load_actor
 from marketplace.adjustments import adjust_points
@@ -21,21 +20,14 @@ from models.market import Merchant, Offer
 from models.people import User, UserRole
 from models.sql import fetch
 from tests import factories
+from tests.harness.snapshots import MARKET_TABLES
+from tests.harness.snapshots import market_rows as snapshot
+from tests.harness.wallets import balance
+
+__all__ = ["MARKET_TABLES", "balance", "snapshot"]
 
 _keys = itertools.count(1)
 _names = itertools.count(1)
-
-MARKET_TABLES = (
-    "account",
-    "points_transfer",
-    "points_entry",
-    "merchant",
-    "merchant_operator",
-    "offer",
-    "voucher",
-    "earning_rule",
-    "user_role",
-)
 
 
 def new_key() -> str:
@@ -112,11 +104,6 @@ async def offer_of(
     )
 
 
-async def balance(user: Actor) -> int:
-    rows = await fetch("SELECT balance FROM account WHERE user_id = ?", user.user_id)
-    return int(rows[0]["balance"]) if rows else 0
-
-
 async def merchant_balance(merchant: Merchant) -> int:
     rows = await fetch("SELECT balance FROM account WHERE merchant_id = ?", merchant.id)
     return int(rows[0]["balance"]) if rows else 0
@@ -131,11 +118,6 @@ async def count_transfers() -> int:
     """Transfers made by the code under test: the pool's funding by the builders aside."""
     rows = await fetch("SELECT COUNT(*) AS n FROM points_transfer WHERE reason <> 'FUNDING'")
     return int(rows[0]["n"])
-
-
-async def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of the tables the marketplace writes, to prove a refusal wrote nothing."""
-    return {table: await fetch(f"SELECT * FROM {table} ORDER BY id") for table in MARKET_TABLES}
 
 
 async def assert_ledger_consistent() -> None:
