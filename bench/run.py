@@ -74,13 +74,6 @@ VARIANTS = [
         "mode": "closed",
         "workloads": ["W1", "W5"],
     },
-    {
-        "name": "no_pool_reset",
-        "app": "bench.variants:no_pool_reset_app",
-        "label": "asyncpg's pool reset on release skipped: a suggestion, not applied",
-        "mode": "closed",
-        "workloads": ["W2", "W5"],
-    },
 ]
 SAMPLE = {"W1": 1000, "W2": 2000, "W3": 2000}
 

@@ -7,22 +7,12 @@ made, or a suggestion, can be measured back to back against the gateway as it is
   (`json.dumps`): the gateway before its orjson encoder.
 - `no_gc_freeze_app`: startup objects left to the cyclic garbage collector: the gateway
   before `freeze_startup_objects()` (gateway/app.py).
-- `no_pool_reset_app`: the asyncpg pool's reset on release skipped. asyncpg resets every
-  connection it takes back (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
-  RESET ALL;`, one round trip), and Tortoise acquires a connection per statement outside
-  transactions, so each statement pays it. GridPoints uses no advisory locks, cursors,
-  LISTEN or session settings, so a reset that only rolls back a stray transaction (which
-  asyncpg still does) would be enough; this variant measures what that would save.
 
 They are factories: `uvicorn --factory bench.variants:stock_json_app` (same environment as
 the gateway), so each process builds and patches only its own app.
 """
 
 from __future__ import annotations
-
-import contextlib
-from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -57,26 +47,3 @@ def stock_json_app() -> Starlette:
 def no_gc_freeze_app() -> Starlette:
     gateway.app.freeze_startup_objects = lambda: None  # this process only
     return _create()
-
-
-async def _no_reset(connection: Any) -> None:
-    return None
-
-
-def no_pool_reset_app() -> Starlette:
-    app = _create()
-    inner = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(started: Starlette) -> AsyncIterator[Any]:
-        from tortoise import connections
-
-        async with inner(started) as state:
-            client = connections.get("default")
-            if client._pool is None:
-                await client.create_connection(with_db=True)
-            client._pool._reset = _no_reset
-            yield state
-
-    app.router.lifespan_context = lifespan
-    return app
