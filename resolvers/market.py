@@ -7,7 +7,6 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
-from community import grid
 from marketplace import (
     adjustments,
     earning,
@@ -15,16 +14,15 @@ from marketplace import (
     ledger,
     merchants,
     offers,
+    policies,
     redemption,
     settlement,
     visibility,
     vouchers,
 )
 from marketplace.earning import Rule
-from marketplace.operators import may_oversee
 from marketplace.redemption import Redemption
 from marketplace.settlement import Settlement
-from models.actor import Actor
 from models.enums import OfferStatus, PointsReason, VoucherStatus
 from models.errors import NotFound
 from models.ledger import Entry
@@ -39,19 +37,12 @@ from resolvers.scope import RequestScope
 # ---------------------------------------------------------------- a user's points and vouchers
 
 
-async def may_see_wallet(scope: RequestScope, user: User) -> Actor | None:
-    """The viewer, if they may see this user's balance, history and vouchers: the user or
-    an admin of their community."""
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    if actor.user_id == user.id or (actor.is_admin and actor.community_id == user.community_id):
-        return actor
-    return None
+async def may_see_wallet(scope: RequestScope, user: User) -> bool:
+    return policies.may_see_wallet(viewer=await scope.viewer(), owner=user)
 
 
 async def points_balance(scope: RequestScope, user: User) -> int | None:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return None
     return await ledger.balance_of(user_id=user.id)
 
@@ -59,7 +50,7 @@ async def points_balance(scope: RequestScope, user: User) -> int | None:
 async def points_history(
     scope: RequestScope, user: User, *, first: int | None, after: str | None
 ) -> Page[Entry] | None:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return None
     return await history.points_history(user_id=user.id, first=first, after=decode_cursor(after))
 
@@ -72,7 +63,7 @@ async def user_vouchers(
     first: int | None,
     after: str | None,
 ) -> Page[Voucher] | None:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return None
     return await vouchers.list_vouchers(
         holder_id=user.id, status=status, first=first, after=decode_cursor(after)
@@ -80,7 +71,7 @@ async def user_vouchers(
 
 
 async def user_merchants(scope: RequestScope, user: User) -> list[Merchant]:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return []
     return await merchants.merchants_operated_by(user_id=user.id)
 
@@ -92,7 +83,7 @@ async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     if entry is None or entry.account.user_id is None:
         return None
     owner = await scope.loaders.user.load(entry.account.user_id)
-    if owner is None or await may_see_wallet(scope, owner) is None:
+    if owner is None or not await may_see_wallet(scope, owner):
         return None
     return entry if actor.community_id == owner.community_id else None
 
@@ -182,13 +173,8 @@ async def merchant(scope: RequestScope, merchant_id: int) -> Merchant:
 async def merchant_offers(
     scope: RequestScope, merchant_id: int, *, first: int | None, after: str | None
 ) -> Page[Offer]:
-    actor = await scope.viewer()
-    if actor is None:
-        return await offers.list_redeemable_offers(
-            first=first, after=decode_cursor(after), merchant_id=merchant_id
-        )
     return await offers.list_merchant_offers(
-        actor=actor, merchant_id=merchant_id, first=first, after=decode_cursor(after)
+        actor=await scope.viewer(), merchant_id=merchant_id, first=first, after=decode_cursor(after)
     )
 
 
@@ -224,14 +210,10 @@ async def merchant_settlement(
 async def list_offers(
     scope: RequestScope, *, first: int | None, after: str | None, merchant_id: str | None
 ) -> Page[Offer]:
-    actor = await scope.viewer()
-    if actor is not None:
-        community_id = actor.community_id
-    else:  # an anonymous visitor browses the (first) community's catalogue
-        home = await grid.the_community(actor=None)
-        if home is None:
-            return Page(items=[], has_next=False)
-        community_id = home.id
+    # the catalogue of the community the caller views: an anonymous visitor the public one
+    community_id = await viewing_community_id(scope)
+    if community_id is None:
+        return Page(items=[], has_next=False)
     return await offers.list_redeemable_offers(
         first=first,
         after=decode_cursor(after),
@@ -363,24 +345,23 @@ async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | Non
 
 
 async def voucher_code(scope: RequestScope, voucher: Voucher) -> str | None:
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    if actor.user_id == voucher.holder_id:
-        return voucher.code  # the holder's own: no need to look up the merchant
-    held = await offer(scope, voucher.offer_id)
-    return await vouchers.visible_code(actor=actor, voucher=voucher, merchant_id=held.merchant_id)
+    async def merchant_id() -> int:
+        return (await offer(scope, voucher.offer_id)).merchant_id
+
+    viewer = await scope.viewer()
+    shown = await policies.may_see_voucher_code(
+        viewer=viewer, voucher=voucher, merchant_id=merchant_id
+    )
+    return voucher.code if shown else None
 
 
 async def voucher_holder(scope: RequestScope, voucher: Voucher) -> User | None:
-    """The holder, for the holder, admins and the merchant's operators."""
-    actor = await scope.viewer()
-    if actor is None:
+    async def merchant_of() -> Merchant:
+        return await merchant(scope, (await offer(scope, voucher.offer_id)).merchant_id)
+
+    viewer = await scope.viewer()
+    if not await policies.may_see_voucher(viewer=viewer, voucher=voucher, merchant=merchant_of):
         return None
-    if actor.user_id != voucher.holder_id:
-        held = await offer(scope, voucher.offer_id)
-        if not await may_oversee(actor=actor, merchant=await merchant(scope, held.merchant_id)):
-            return None
     return await scope.loaders.user.load(voucher.holder_id)
 
 

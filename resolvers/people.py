@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community import directory, grid, identity, people, sessions, visibility
+from community import directory, grid, identity, people, policies, sessions, visibility
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
@@ -69,12 +69,7 @@ async def me(scope: RequestScope) -> User | None:
 
 
 async def private_phone(scope: RequestScope, user: User) -> str | None:
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    if actor.user_id == user.id or (actor.is_admin and actor.community_id == user.community_id):
-        return user.phone
-    return None
+    return user.phone if policies.may_see_phone(viewer=await scope.viewer(), user=user) else None
 
 
 async def in_directory(scope: RequestScope, user: User) -> bool:
@@ -122,7 +117,7 @@ async def profile_assigned_grids(scope: RequestScope, user: User) -> list[MicroG
 async def grid_members(scope: RequestScope, grid_id: int) -> list[User]:
     """Who looks after a grid, leader first, as far as the viewer may look them up: the grid
     tree is public, the people in it are not."""
-    if await scope.viewer() is None:
+    if not policies.may_look_anyone_up(await scope.viewer()):
         return []
     user_ids = await scope.loaders.grid_member_ids.load(grid_id)
     return await visible_people(scope, await scope.loaders.user.load_many(user_ids))

@@ -25,13 +25,13 @@ from resolvers.scope import RequestScope
 
 
 async def pending_points(scope: RequestScope, user: User) -> int | None:
-    if await market.may_see_wallet(scope, user) is None:
+    if not await market.may_see_wallet(scope, user):
         return None
     return await holds.pending_points(user_id=user.id)
 
 
 async def expiring_points(scope: RequestScope, user: User) -> list[Expiring] | None:
-    if await market.may_see_wallet(scope, user) is None:
+    if not await market.may_see_wallet(scope, user):
         return None
     return await lots.expiring(user_id=user.id, now=clock.now())
 
