@@ -74,25 +74,6 @@ def _report_id(report_id: str) -> int:
     return decode_id(report_id, "Report", field="reportId")
 
 
-async def accept_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.accept_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def dispatch_report(
-    scope: RequestScope, *, report_id: str, assignee_id: str, note: str | None
-) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.dispatch_report(
-        actor=actor,
-        report_id=_report_id(report_id),
-        assignee_id=decode_id(assignee_id, "User", field="assigneeId"),
-        note=note,
-    )
-
-
 async def resolve_report(
     scope: RequestScope, *, report_id: str, note: str | None, photos: Sequence[Any] | None
 ) -> Report:
@@ -103,34 +84,6 @@ async def resolve_report(
         note=note,
         photos=await read_photos(photos),
         media_dir=scope.media_dir,
-    )
-
-
-async def verify_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.verify_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def reject_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.reject_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def withdraw_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.withdraw_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def escalate_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.escalate_report(
-        actor=actor, report_id=_report_id(report_id), note=note
     )
 
 
@@ -172,66 +125,12 @@ def is_overdue(report: Report) -> bool:
     return service_levels.is_overdue(report, datetime.now(UTC))
 
 
-async def set_service_level(
-    scope: RequestScope, *, category: ReportCategory, hours: float
-) -> dict[ReportCategory, float]:
-    actor = await scope.require_viewer()
-    return await service_levels.set_service_level(actor=actor, category=category, hours=hours)
-
-
 async def service_level_hours(scope: RequestScope) -> dict[ReportCategory, float]:
     actor = await scope.require_viewer()
     return await service_levels.service_levels(community_id=actor.community_id)
 
 
 # ---------------------------------------------------------------- events
-
-
-async def create_event(
-    scope: RequestScope,
-    *,
-    title: str,
-    description: str,
-    location: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    capacity: int,
-    points_reward: int,
-) -> Event:
-    actor = await scope.require_viewer()
-    return await events.create_event(
-        actor=actor,
-        title=title,
-        description=description,
-        location=location,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        capacity=capacity,
-        points_reward=points_reward,
-    )
-
-
-def _event_id(event_id: str) -> int:
-    return decode_id(event_id, "Event", field="eventId")
-
-
-async def sign_up(scope: RequestScope, *, event_id: str) -> EventSignup:
-    actor = await scope.require_viewer()
-    return await events.sign_up(actor=actor, event_id=_event_id(event_id))
-
-
-async def cancel_signup(scope: RequestScope, *, event_id: str) -> EventSignup:
-    actor = await scope.require_viewer()
-    return await events.cancel_signup(actor=actor, event_id=_event_id(event_id))
-
-
-async def check_in(scope: RequestScope, *, event_id: str, user_id: str) -> EventSignup:
-    actor = await scope.require_viewer()
-    return await events.check_in(
-        actor=actor,
-        event_id=_event_id(event_id),
-        user_id=decode_id(user_id, "User", field="userId"),
-    )
 
 
 async def list_events(scope: RequestScope, *, first: int | None, after: str | None) -> Page[Event]:
@@ -301,11 +200,6 @@ async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | N
 # ---------------------------------------------------------------- suggestions and notices
 
 
-async def submit_suggestion(scope: RequestScope, *, title: str, body: str) -> Suggestion:
-    actor = await scope.require_viewer()
-    return await suggestions.submit_suggestion(actor=actor, title=title, body=body)
-
-
 async def review_suggestion(
     scope: RequestScope, *, suggestion_id: str, decision: str, note: str | None
 ) -> Suggestion:
@@ -334,11 +228,6 @@ async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggest
         return await suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id)
     except NotFound:
         return None
-
-
-async def publish_notice(scope: RequestScope, *, kind: NoticeKind, title: str, body: str) -> Notice:
-    actor = await scope.require_viewer()
-    return await notices.publish_notice(actor=actor, kind=kind, title=title, body=body)
 
 
 async def list_notices(

@@ -8,22 +8,19 @@ from datetime import datetime
 from strawberry.dataloader import DataLoader
 
 from marketplace import (
-    adjustments,
     earning,
     history,
     ledger,
     merchants,
     offers,
     policies,
-    redemption,
     settlement,
     visibility,
     vouchers,
 )
 from marketplace.earning import Rule
-from marketplace.redemption import Redemption
 from marketplace.settlement import Settlement
-from models.enums import OfferStatus, PointsReason, VoucherStatus
+from models.enums import VoucherStatus
 from models.errors import NotFound
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
@@ -94,32 +91,12 @@ async def own_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     return await history.own_entry(user_id=actor.user_id, entry_id=entry_id)
 
 
-async def adjust_points(
-    scope: RequestScope, *, user_id: str, amount: int, memo: str, idempotency_key: str
-) -> Entry:
-    actor = await scope.require_viewer()
-    return await adjustments.adjust_points(
-        actor=actor,
-        user_id=decode_id(user_id, "User", field="userId"),
-        amount=amount,
-        memo=memo,
-        idempotency_key=idempotency_key,
-    )
-
-
 # ---------------------------------------------------------------- earning rules
 
 
 async def earning_rules(scope: RequestScope) -> list[Rule]:
     actor = await scope.require_viewer()
     return await earning.rules_for(community_id=actor.community_id)
-
-
-async def set_earning_rule(
-    scope: RequestScope, *, reason: PointsReason, points: int, daily_cap: int | None
-) -> Rule:
-    actor = await scope.require_viewer()
-    return await earning.set_rule(actor=actor, reason=reason, points=points, daily_cap=daily_cap)
 
 
 # ---------------------------------------------------------------- merchants
@@ -132,25 +109,6 @@ def _merchant_id(merchant_id: str) -> int:
 async def list_merchants(scope: RequestScope) -> list[Merchant]:
     actor = await scope.require_viewer()
     return await merchants.list_merchants(actor=actor)
-
-
-async def register_merchant(
-    scope: RequestScope, *, name: str, category: str, address: str
-) -> Merchant:
-    actor = await scope.require_viewer()
-    return await merchants.register_merchant(
-        actor=actor, name=name, category=category, address=address
-    )
-
-
-async def approve_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant:
-    actor = await scope.require_viewer()
-    return await merchants.approve_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
-
-
-async def suspend_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant:
-    actor = await scope.require_viewer()
-    return await merchants.suspend_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
 
 
 @fetches_many("Merchant")
@@ -222,58 +180,6 @@ async def list_offers(
     )
 
 
-async def create_offer(
-    scope: RequestScope,
-    *,
-    merchant_id: str,
-    title: str,
-    description: str,
-    points_price: int,
-    stock: int,
-    per_user_limit: int | None,
-    valid_from: datetime | None,
-    valid_until: datetime | None,
-) -> Offer:
-    actor = await scope.require_viewer()
-    return await offers.create_offer(
-        actor=actor,
-        merchant_id=_merchant_id(merchant_id),
-        title=title,
-        description=description,
-        points_price=points_price,
-        stock=stock,
-        per_user_limit=per_user_limit,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-
-
-async def update_offer(
-    scope: RequestScope,
-    *,
-    offer_id: str,
-    title: str | None,
-    description: str | None,
-    points_price: int | None,
-    stock_delta: int | None,
-    per_user_limit: int | None,
-    valid_until: datetime | None,
-    status: OfferStatus | None,
-) -> Offer:
-    actor = await scope.require_viewer()
-    return await offers.update_offer(
-        actor=actor,
-        offer_id=decode_id(offer_id, "Offer", field="offerId"),
-        title=title,
-        description=description,
-        points_price=points_price,
-        stock_delta=stock_delta,
-        per_user_limit=per_user_limit,
-        valid_until=valid_until,
-        status=status,
-    )
-
-
 @fetches_many("Offer")
 async def visible_offers(scope: RequestScope, offer_ids: Sequence[int]) -> dict[int, Offer]:
     return await visibility.offers_visible_to(
@@ -312,27 +218,10 @@ async def offer(scope: RequestScope, offer_id: int) -> Offer:
 # ---------------------------------------------------------------- redemption and vouchers
 
 
-async def redeem_offer(scope: RequestScope, *, offer_id: str, idempotency_key: str) -> Redemption:
-    actor = await scope.require_viewer()
-    return await redemption.redeem_offer(
-        actor=actor,
-        offer_id=decode_id(offer_id, "Offer", field="offerId"),
-        idempotency_key=idempotency_key,
-        voucher_days=scope.voucher_days,
-    )
-
-
 async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
     actor = await scope.require_viewer()
     await scope.limit("voucher-use", str(actor.user_id))
     return await vouchers.use_voucher(actor=actor, code=code)
-
-
-async def cancel_voucher(scope: RequestScope, *, voucher_id: str) -> Voucher:
-    actor = await scope.require_viewer()
-    return await vouchers.cancel_voucher(
-        actor=actor, voucher_id=decode_id(voucher_id, "Voucher", field="voucherId")
-    )
 
 
 @fetches("Voucher")

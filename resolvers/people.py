@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community import directory, grid, identity, people, policies, sessions, visibility
+from community import directory, grid, identity, policies, sessions, visibility
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
@@ -130,41 +130,6 @@ async def community(scope: RequestScope) -> Community | None:
 async def micro_grids(scope: RequestScope) -> list[MicroGrid]:
     home = await community(scope)
     return await grid.micro_grids(community_id=home.id) if home else []
-
-
-async def create_courtyard(
-    scope: RequestScope, *, name: str, party_branch: str | None
-) -> Courtyard:
-    actor = await scope.require_viewer()
-    return await grid.create_courtyard(actor=actor, name=name, party_branch=party_branch)
-
-
-async def create_micro_grid(scope: RequestScope, *, courtyard_id: str, name: str) -> MicroGrid:
-    actor = await scope.require_viewer()
-    courtyard_pk = decode_id(courtyard_id, "Courtyard", field="courtyardId")
-    return await grid.create_micro_grid(actor=actor, courtyard_id=courtyard_pk, name=name)
-
-
-async def grant_role(
-    scope: RequestScope, *, user_id: str, role: Role, micro_grid_ids: Sequence[str] | None
-) -> User:
-    actor = await scope.require_viewer()
-    grid_pks = [decode_id(g, "MicroGrid", field="microGridIds") for g in micro_grid_ids or []]
-    return await people.grant_role(
-        actor=actor,
-        user_id=decode_id(user_id, "User", field="userId"),
-        role=role,
-        micro_grid_ids=grid_pks,
-    )
-
-
-async def set_home_grid(scope: RequestScope, *, user_id: str, micro_grid_id: str) -> User:
-    actor = await scope.require_viewer()
-    return await people.set_home_grid(
-        actor=actor,
-        user_id=decode_id(user_id, "User", field="userId"),
-        micro_grid_id=decode_id(micro_grid_id, "MicroGrid", field="microGridId"),
-    )
 
 
 @fetches("User")

@@ -12,6 +12,7 @@ from resolvers import market, points
 from resolvers import people as resolve
 from resolvers.ids import decode_cursor, global_id
 from schema.base import After, Connection, First, Node
+from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import Role, VoucherStatus
 from schema.errors import UserError
@@ -223,7 +224,7 @@ class LoginInput:
 
 
 @strawberry.input(description="A new courtyard.")
-class CreateCourtyardInput:
+class CreateCourtyardInput(CommandInput):
     name: str = strawberry.field(description="Unique in the community.")
     party_branch: str | None = strawberry.field(
         default=None, description="The party branch that serves it."
@@ -239,7 +240,7 @@ class CourtyardPayload:
 
 
 @strawberry.input(description="A new micro-grid in a courtyard.")
-class CreateMicroGridInput:
+class CreateMicroGridInput(CommandInput):
     courtyard_id: strawberry.ID = strawberry.field(description="The courtyard it belongs to.")
     name: str = strawberry.field(description="Unique in its courtyard.")
 
@@ -253,7 +254,7 @@ class MicroGridPayload:
 
 
 @strawberry.input(description="A role to give a user.")
-class GrantRoleInput:
+class GrantRoleInput(CommandInput):
     user_id: strawberry.ID = strawberry.field(description="Who gets the role.")
     role: Role = strawberry.field(description="The role to give.")
     micro_grid_ids: list[strawberry.ID] | None = strawberry.field(
@@ -262,7 +263,7 @@ class GrantRoleInput:
 
 
 @strawberry.input(description="Where a user lives.")
-class SetHomeGridInput:
+class SetHomeGridInput(CommandInput):
     user_id: strawberry.ID = strawberry.field(description="Who moves.")
     micro_grid_id: strawberry.ID = strawberry.field(description="The micro-grid they now live in.")
 

@@ -39,7 +39,7 @@ def _resolve(module: Any, node: ast.expr) -> Any:
 
 def _input_fields(module: Any, function: ast.AsyncFunctionDef, command: ast.expr) -> set[str]:
     if isinstance(command, ast.Dict):
-        return {key.value for key in command.keys if isinstance(key, ast.Constant)}
+        return {str(key.value) for key in command.keys if isinstance(key, ast.Constant)}
     assert isinstance(command, ast.Name), ast.dump(command)
     (argument,) = [arg for arg in function.args.args if arg.arg == command.id]
     annotation = argument.annotation
