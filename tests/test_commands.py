@@ -48,6 +48,7 @@ def _input_fields(module: Any, function: ast.AsyncFunctionDef, command: ast.expr
         annotation = annotation.slice.elts[0]
     assert annotation is not None
     input_type = _resolve(module, annotation)
+    input_type = getattr(input_type, "__origin__", input_type)  # a named Annotated alias
     assert issubclass(input_type, CommandInput), input_type
     return {field.name for field in dataclasses.fields(input_type)}
 
