@@ -24,7 +24,6 @@ from models.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionSta
 from models.errors import InvalidInput, NotFound
 from models.paging import Page
 from resolvers.ids import decode_cursor, decode_id
-from resolvers.node import fetches
 from resolvers.scope import RequestScope
 
 
@@ -107,9 +106,6 @@ async def visible_report(scope: RequestScope, report_id: int) -> Report | None:
         return None
 
 
-fetches("Report")(visible_report)
-
-
 async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
     async def load(ids: Sequence[int]) -> list[list[ReportEvent]]:
         found = await report_queries.timelines_for(list(ids))
@@ -138,7 +134,6 @@ async def list_events(scope: RequestScope, *, first: int | None, after: str | No
     return await events.list_events(actor=actor, first=first, after=decode_cursor(after))
 
 
-@fetches("Event")
 async def visible_event(scope: RequestScope, event_id: int) -> Event | None:
     actor = await scope.require_viewer()
     try:
@@ -187,7 +182,6 @@ async def viewer_signup(scope: RequestScope, event_id: int) -> EventSignup | Non
     return await loader.load(event_id)
 
 
-@fetches("EventSignup")
 async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | None:
     """A signup is seen by its user, the event's organizer and admins."""
     actor = await scope.require_viewer()
@@ -221,7 +215,6 @@ async def list_suggestions(
     )
 
 
-@fetches("Suggestion")
 async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:
     actor = await scope.require_viewer()
     try:
@@ -239,7 +232,6 @@ async def list_notices(
     )
 
 
-@fetches("Notice")
 async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:
     actor = await scope.require_viewer()
     try:

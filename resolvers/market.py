@@ -28,7 +28,7 @@ from models.paging import Page
 from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import fetches, fetches_many, viewing_community_id
+from resolvers.node import viewing_community_id
 from resolvers.scope import RequestScope
 
 # ---------------------------------------------------------------- a user's points and vouchers
@@ -73,7 +73,6 @@ async def user_merchants(scope: RequestScope, user: User) -> list[Merchant]:
     return await merchants.merchants_operated_by(user_id=user.id)
 
 
-@fetches("PointsEntry")
 async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     actor = await scope.require_viewer()
     entry = await Entry.get_or_none(id=entry_id).select_related("account")
@@ -111,7 +110,6 @@ async def list_merchants(scope: RequestScope) -> list[Merchant]:
     return await merchants.list_merchants(actor=actor)
 
 
-@fetches_many("Merchant")
 async def visible_merchants(
     scope: RequestScope, merchant_ids: Sequence[int]
 ) -> dict[int, Merchant]:
@@ -180,7 +178,6 @@ async def list_offers(
     )
 
 
-@fetches_many("Offer")
 async def visible_offers(scope: RequestScope, offer_ids: Sequence[int]) -> dict[int, Offer]:
     return await visibility.offers_visible_to(
         actor=await scope.viewer(),
@@ -224,7 +221,6 @@ async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
     return await vouchers.use_voucher(actor=actor, code=code)
 
 
-@fetches("Voucher")
 async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | None:
     actor = await scope.require_viewer()
     try:

@@ -11,7 +11,7 @@ from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers.ids import decode_id
-from resolvers.node import fetches, viewing_community_id
+from resolvers.node import viewing_community_id
 from resolvers.scope import RequestScope
 
 
@@ -132,27 +132,23 @@ async def micro_grids(scope: RequestScope) -> list[MicroGrid]:
     return await grid.micro_grids(community_id=home.id) if home else []
 
 
-@fetches("User")
-async def _user(scope: RequestScope, pk: int) -> User | None:
+async def visible_user(scope: RequestScope, pk: int) -> User | None:
     await scope.require_viewer()
     visible = await visible_people(scope, [await scope.loaders.user.load(pk)])
     return visible[0] if visible else None
 
 
-@fetches("Community")
-async def _community(scope: RequestScope, pk: int) -> Community | None:
+async def visible_community(scope: RequestScope, pk: int) -> Community | None:
     row = await scope.loaders.community.load(pk)
     return row if row and await _may_see_tree_of(scope, row.id) else None
 
 
-@fetches("Courtyard")
-async def _courtyard(scope: RequestScope, pk: int) -> Courtyard | None:
+async def visible_courtyard(scope: RequestScope, pk: int) -> Courtyard | None:
     row = await scope.loaders.courtyard.load(pk)
     return row if row and await _may_see_tree_of(scope, row.community_id) else None
 
 
-@fetches("MicroGrid")
-async def _micro_grid(scope: RequestScope, pk: int) -> MicroGrid | None:
+async def visible_micro_grid(scope: RequestScope, pk: int) -> MicroGrid | None:
     row = await scope.loaders.micro_grid.load(pk)
     if row is None:
         return None

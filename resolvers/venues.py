@@ -18,7 +18,6 @@ from models.paging import Page
 from models.venues import Booking, Venue, VenueClosure
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import fetches
 from resolvers.scope import RequestScope
 
 
@@ -44,7 +43,6 @@ async def list_venues(scope: RequestScope) -> list[Venue]:
     return await venues.list_venues(actor=await scope.require_viewer())
 
 
-@fetches("Venue")
 async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
     actor = await scope.require_viewer()
     try:
@@ -108,7 +106,6 @@ def audiences(values: Sequence[str]) -> frozenset[VenueAudience]:
 # ---------------------------------------------------------------- bookings
 
 
-@fetches("Booking")
 async def visible_booking(scope: RequestScope, booking_id: int) -> Booking | None:
     """Seen by its booker and venue staff."""
     actor = await scope.require_viewer()
