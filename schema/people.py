@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from marketplace.policies import WALLET_RULE
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers import market, points
@@ -49,20 +50,20 @@ class UserType(Node):
         grid = await resolve.profile_home_grid(info.context.scope, self.row)
         return MicroGridType.of(grid) if grid else None
 
-    @strawberry.field(description="The viewer's own balance; null on other users.")
+    @strawberry.field(description=f"The user's spendable balance. {WALLET_RULE}")
     async def points_balance(self, info: Info) -> int | None:
         return await market.points_balance(info.context.scope, self.row)
 
     @strawberry.field(
         description="Points held for the user until their report is verified or they check in: "
-        "not spendable yet. Seen by the user and admins; null on other users."
+        f"not spendable yet. {WALLET_RULE}"
     )
     async def pending_points(self, info: Info) -> int | None:
         return await points.pending_points(info.context.scope, self.row)
 
     @strawberry.field(
         description="The user's points that will expire, soonest first, grouped by when "
-        '("N points expire on DATE"). Seen by the user and admins; null on other users.'
+        f'("N points expire on DATE"). {WALLET_RULE}'
     )
     async def expiring_points(self, info: Info) -> list[ExpiringPointsType] | None:
         rows = await points.expiring_points(info.context.scope, self.row)
