@@ -220,9 +220,12 @@ async def list_redeemable_offers(
 
 
 async def list_merchant_offers(
-    *, actor: Actor, merchant_id: int, first: int | None, after: int | None
+    *, actor: Actor | None, merchant_id: int, first: int | None, after: int | None
 ) -> Page[Offer]:
-    """A merchant's offers: all of them for its operators and admins, else the redeemable."""
+    """A merchant's offers: all of them for its operators and admins, else the redeemable
+    (an anonymous visitor, who reached the merchant through the public catalogue, too)."""
+    if actor is None:
+        return await list_redeemable_offers(first=first, after=after, merchant_id=merchant_id)
     merchant = await merchant_in_community(merchant_id=merchant_id, community_id=actor.community_id)
     query = Offer.filter(merchant_id=merchant.id)
     if not await may_oversee(actor=actor, merchant=merchant):

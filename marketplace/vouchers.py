@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
 
-from marketplace import codes, lots
+from marketplace import codes, lots, policies
 from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post
-from marketplace.operators import is_operator, may_oversee, operates_any
+from marketplace.operators import operates_any
 from models import clock
 from models.actor import Actor
 from models.enums import PointsReason, VoucherStatus
@@ -27,6 +27,8 @@ from models.ledger import Transfer
 from models.market import Merchant, Voucher
 from models.paging import Page, keyset_page
 from models.sql import fetch_one, is_postgres
+
+T = TypeVar("T")
 
 EXPIRY_BATCH = 200
 
@@ -212,19 +214,20 @@ async def get_voucher(*, actor: Actor, voucher_id: int) -> Voucher:
     voucher = await Voucher.get_or_none(id=voucher_id).select_related("offer__merchant")
     if voucher is None:
         raise NotFound("No such voucher.", field="voucherId")
-    if voucher.holder_id != actor.user_id and not await may_oversee(
-        actor=actor, merchant=voucher.offer.merchant
+    if not await policies.may_see_voucher(
+        viewer=actor, voucher=voucher, merchant=lambda: _ready(voucher.offer.merchant)
     ):
         raise NotFound("No such voucher.", field="voucherId")
     return voucher
 
 
 async def visible_code(*, actor: Actor, voucher: Voucher, merchant_id: int) -> str | None:
-    """The code for the holder, and for the merchant's operators once it has been used."""
-    if voucher.holder_id == actor.user_id:
-        return voucher.code
-    if voucher.status is VoucherStatus.USED and await is_operator(
-        user_id=actor.user_id, merchant_id=merchant_id
-    ):
-        return voucher.code
-    return None
+    """The code, where `policies.may_see_voucher_code` shows it."""
+    shown = await policies.may_see_voucher_code(
+        viewer=actor, voucher=voucher, merchant_id=lambda: _ready(merchant_id)
+    )
+    return voucher.code if shown else None
+
+
+async def _ready(value: T) -> T:
+    return value

@@ -20,3 +20,8 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return Role.COMMUNITY_ADMIN in self.roles
+
+    def is_self_or_admin_of(self, *, user_id: int, community_id: int) -> bool:
+        """The one "the user themselves or an admin of their community" test; the named
+        policies that use it (a wallet, a phone) live in marketplace/ and community/."""
+        return self.user_id == user_id or (self.is_admin and self.community_id == community_id)

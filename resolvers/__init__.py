@@ -1,5 +1,11 @@
-"""Thin resolvers per domain (decode, call one domain function, return rows) and dataloaders.
+"""What the GraphQL fields need beyond one domain call: dataloaders, visibility fetchers for
+`node`, paging cursors, uploads and per-request values (tokens, rate limits, settings).
 
-Resolvers know nothing of strawberry types: they take a RequestScope and plain values and
-return ORM rows or domain results, which schema/ wraps into GraphQL types.
+A mutation that is one domain command has no resolver: its field calls the domain function
+through `schema.commands.perform`, which loads the viewer and decodes the input's ids. A
+resolver here exists for a reason: batching (a DataLoader per operation), a fetcher of the node
+table (schema/nodes.py), a cursor to decode, files to read, a session to issue. Resolvers know
+nothing of strawberry types: they take a RequestScope and plain values and return ORM rows or
+domain results, which schema/ wraps. Who may see or do what is decided in community/ and
+marketplace/ (their `policies` modules and domain functions), never here.
 """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -25,7 +24,6 @@ from models.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionSta
 from models.errors import InvalidInput, NotFound
 from models.paging import Page
 from resolvers.ids import decode_cursor, decode_id
-from resolvers.node import fetches
 from resolvers.scope import RequestScope
 
 
@@ -75,25 +73,6 @@ def _report_id(report_id: str) -> int:
     return decode_id(report_id, "Report", field="reportId")
 
 
-async def accept_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.accept_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def dispatch_report(
-    scope: RequestScope, *, report_id: str, assignee_id: str, note: str | None
-) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.dispatch_report(
-        actor=actor,
-        report_id=_report_id(report_id),
-        assignee_id=decode_id(assignee_id, "User", field="assigneeId"),
-        note=note,
-    )
-
-
 async def resolve_report(
     scope: RequestScope, *, report_id: str, note: str | None, photos: Sequence[Any] | None
 ) -> Report:
@@ -104,34 +83,6 @@ async def resolve_report(
         note=note,
         photos=await read_photos(photos),
         media_dir=scope.media_dir,
-    )
-
-
-async def verify_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.verify_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def reject_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.reject_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def withdraw_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.withdraw_report(
-        actor=actor, report_id=_report_id(report_id), note=note
-    )
-
-
-async def escalate_report(scope: RequestScope, *, report_id: str, note: str | None) -> Report:
-    actor = await scope.require_viewer()
-    return await report_workflow.escalate_report(
-        actor=actor, report_id=_report_id(report_id), note=note
     )
 
 
@@ -155,9 +106,6 @@ async def visible_report(scope: RequestScope, report_id: int) -> Report | None:
         return None
 
 
-fetches("Report")(visible_report)
-
-
 async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
     async def load(ids: Sequence[int]) -> list[list[ReportEvent]]:
         found = await report_queries.timelines_for(list(ids))
@@ -173,13 +121,6 @@ def is_overdue(report: Report) -> bool:
     return service_levels.is_overdue(report, clock.now())
 
 
-async def set_service_level(
-    scope: RequestScope, *, category: ReportCategory, hours: float
-) -> dict[ReportCategory, float]:
-    actor = await scope.require_viewer()
-    return await service_levels.set_service_level(actor=actor, category=category, hours=hours)
-
-
 async def service_level_hours(scope: RequestScope) -> dict[ReportCategory, float]:
     actor = await scope.require_viewer()
     return await service_levels.service_levels(community_id=actor.community_id)
@@ -188,59 +129,11 @@ async def service_level_hours(scope: RequestScope) -> dict[ReportCategory, float
 # ---------------------------------------------------------------- events
 
 
-async def create_event(
-    scope: RequestScope,
-    *,
-    title: str,
-    description: str,
-    location: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    capacity: int,
-    points_reward: int,
-) -> Event:
-    actor = await scope.require_viewer()
-    return await events.create_event(
-        actor=actor,
-        title=title,
-        description=description,
-        location=location,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        capacity=capacity,
-        points_reward=points_reward,
-    )
-
-
-def _event_id(event_id: str) -> int:
-    return decode_id(event_id, "Event", field="eventId")
-
-
-async def sign_up(scope: RequestScope, *, event_id: str) -> EventSignup:
-    actor = await scope.require_viewer()
-    return await events.sign_up(actor=actor, event_id=_event_id(event_id))
-
-
-async def cancel_signup(scope: RequestScope, *, event_id: str) -> EventSignup:
-    actor = await scope.require_viewer()
-    return await events.cancel_signup(actor=actor, event_id=_event_id(event_id))
-
-
-async def check_in(scope: RequestScope, *, event_id: str, user_id: str) -> EventSignup:
-    actor = await scope.require_viewer()
-    return await events.check_in(
-        actor=actor,
-        event_id=_event_id(event_id),
-        user_id=decode_id(user_id, "User", field="userId"),
-    )
-
-
 async def list_events(scope: RequestScope, *, first: int | None, after: str | None) -> Page[Event]:
     actor = await scope.require_viewer()
     return await events.list_events(actor=actor, first=first, after=decode_cursor(after))
 
 
-@fetches("Event")
 async def visible_event(scope: RequestScope, event_id: int) -> Event | None:
     actor = await scope.require_viewer()
     try:
@@ -289,7 +182,6 @@ async def viewer_signup(scope: RequestScope, event_id: int) -> EventSignup | Non
     return await loader.load(event_id)
 
 
-@fetches("EventSignup")
 async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | None:
     """A signup is seen by its user, the event's organizer and admins."""
     actor = await scope.require_viewer()
@@ -300,11 +192,6 @@ async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | N
 
 
 # ---------------------------------------------------------------- suggestions and notices
-
-
-async def submit_suggestion(scope: RequestScope, *, title: str, body: str) -> Suggestion:
-    actor = await scope.require_viewer()
-    return await suggestions.submit_suggestion(actor=actor, title=title, body=body)
 
 
 async def review_suggestion(
@@ -328,18 +215,12 @@ async def list_suggestions(
     )
 
 
-@fetches("Suggestion")
 async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:
     actor = await scope.require_viewer()
     try:
         return await suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id)
     except NotFound:
         return None
-
-
-async def publish_notice(scope: RequestScope, *, kind: NoticeKind, title: str, body: str) -> Notice:
-    actor = await scope.require_viewer()
-    return await notices.publish_notice(actor=actor, kind=kind, title=title, body=body)
 
 
 async def list_notices(
@@ -351,7 +232,6 @@ async def list_notices(
     )
 
 
-@fetches("Notice")
 async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:
     actor = await scope.require_viewer()
     try:

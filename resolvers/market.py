@@ -7,25 +7,20 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
-from community import grid
 from marketplace import (
-    adjustments,
     earning,
     history,
     ledger,
     merchants,
     offers,
-    redemption,
+    policies,
     settlement,
     visibility,
     vouchers,
 )
 from marketplace.earning import Rule
-from marketplace.operators import may_oversee
-from marketplace.redemption import Redemption
 from marketplace.settlement import Settlement
-from models.actor import Actor
-from models.enums import OfferStatus, PointsReason, VoucherStatus
+from models.enums import VoucherStatus
 from models.errors import NotFound
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
@@ -33,26 +28,19 @@ from models.paging import Page
 from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import fetches, fetches_many, viewing_community_id
+from resolvers.node import viewing_community_id
 from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 
 # ---------------------------------------------------------------- a user's points and vouchers
 
 
-async def may_see_wallet(scope: RequestScope, user: User) -> Actor | None:
-    """The viewer, if they may see this user's balance, history and vouchers: the user or
-    an admin of their community."""
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    if actor.user_id == user.id or (actor.is_admin and actor.community_id == user.community_id):
-        return actor
-    return None
+async def may_see_wallet(scope: RequestScope, user: User) -> bool:
+    return policies.may_see_wallet(viewer=await scope.viewer(), owner=user)
 
 
 async def points_balance(scope: RequestScope, user: User) -> int | None:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return None
     return await ledger.balance_of(user_id=user.id)
 
@@ -60,7 +48,7 @@ async def points_balance(scope: RequestScope, user: User) -> int | None:
 async def points_history(
     scope: RequestScope, user: User, *, first: int | None, after: str | None
 ) -> Page[Entry] | None:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return None
     return await history.points_history(user_id=user.id, first=first, after=decode_cursor(after))
 
@@ -73,7 +61,7 @@ async def user_vouchers(
     first: int | None,
     after: str | None,
 ) -> Page[Voucher] | None:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return None
     return await vouchers.list_vouchers(
         holder_id=user.id, status=status, first=first, after=decode_cursor(after)
@@ -81,19 +69,18 @@ async def user_vouchers(
 
 
 async def user_merchants(scope: RequestScope, user: User) -> list[Merchant]:
-    if await may_see_wallet(scope, user) is None:
+    if not await may_see_wallet(scope, user):
         return []
     return await merchants.merchants_operated_by(user_id=user.id)
 
 
-@fetches("PointsEntry")
 async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     actor = await scope.require_viewer()
     entry = await Entry.get_or_none(id=entry_id).select_related("account")
     if entry is None or entry.account.user_id is None:
         return None
     owner = await scope.loaders.user.load(entry.account.user_id)
-    if owner is None or await may_see_wallet(scope, owner) is None:
+    if owner is None or not await may_see_wallet(scope, owner):
         return None
     return entry if actor.community_id == owner.community_id else None
 
@@ -104,32 +91,12 @@ async def own_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     return await history.own_entry(user_id=actor.user_id, entry_id=entry_id)
 
 
-async def adjust_points(
-    scope: RequestScope, *, user_id: str, amount: int, memo: str, idempotency_key: str
-) -> Entry:
-    actor = await scope.require_viewer()
-    return await adjustments.adjust_points(
-        actor=actor,
-        user_id=decode_id(user_id, "User", field="userId"),
-        amount=amount,
-        memo=memo,
-        idempotency_key=idempotency_key,
-    )
-
-
 # ---------------------------------------------------------------- earning rules
 
 
 async def earning_rules(scope: RequestScope) -> list[Rule]:
     actor = await scope.require_viewer()
     return await earning.rules_for(community_id=actor.community_id)
-
-
-async def set_earning_rule(
-    scope: RequestScope, *, reason: PointsReason, points: int, daily_cap: int | None
-) -> Rule:
-    actor = await scope.require_viewer()
-    return await earning.set_rule(actor=actor, reason=reason, points=points, daily_cap=daily_cap)
 
 
 # ---------------------------------------------------------------- merchants
@@ -144,26 +111,6 @@ async def list_merchants(scope: RequestScope) -> list[Merchant]:
     return await merchants.list_merchants(actor=actor)
 
 
-async def register_merchant(
-    scope: RequestScope, *, name: str, category: str, address: str
-) -> Merchant:
-    actor = await scope.require_viewer()
-    return await merchants.register_merchant(
-        actor=actor, name=name, category=category, address=address
-    )
-
-
-async def approve_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant:
-    actor = await scope.require_viewer()
-    return await merchants.approve_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
-
-
-async def suspend_merchant(scope: RequestScope, *, merchant_id: str) -> Merchant:
-    actor = await scope.require_viewer()
-    return await merchants.suspend_merchant(actor=actor, merchant_id=_merchant_id(merchant_id))
-
-
-@fetches_many("Merchant")
 async def visible_merchants(
     scope: RequestScope, merchant_ids: Sequence[int]
 ) -> dict[int, Merchant]:
@@ -183,13 +130,8 @@ async def merchant(scope: RequestScope, merchant_id: int) -> Merchant:
 async def merchant_offers(
     scope: RequestScope, merchant_id: int, *, first: int | None, after: str | None
 ) -> Page[Offer]:
-    actor = await scope.viewer()
-    if actor is None:
-        return await offers.list_redeemable_offers(
-            first=first, after=decode_cursor(after), merchant_id=merchant_id
-        )
     return await offers.list_merchant_offers(
-        actor=actor, merchant_id=merchant_id, first=first, after=decode_cursor(after)
+        actor=await scope.viewer(), merchant_id=merchant_id, first=first, after=decode_cursor(after)
     )
 
 
@@ -225,14 +167,10 @@ async def merchant_settlement(
 async def list_offers(
     scope: RequestScope, *, first: int | None, after: str | None, merchant_id: str | None
 ) -> Page[Offer]:
-    actor = await scope.viewer()
-    if actor is not None:
-        community_id = actor.community_id
-    else:  # an anonymous visitor browses the (first) community's catalogue
-        home = await grid.the_community(actor=None)
-        if home is None:
-            return Page(items=[], has_next=False)
-        community_id = home.id
+    # the catalogue of the community the caller views: an anonymous visitor the public one
+    community_id = await viewing_community_id(scope)
+    if community_id is None:
+        return Page(items=[], has_next=False)
     return await offers.list_redeemable_offers(
         first=first,
         after=decode_cursor(after),
@@ -241,59 +179,6 @@ async def list_offers(
     )
 
 
-async def create_offer(
-    scope: RequestScope,
-    *,
-    merchant_id: str,
-    title: str,
-    description: str,
-    points_price: int,
-    stock: int,
-    per_user_limit: int | None,
-    valid_from: datetime | None,
-    valid_until: datetime | None,
-) -> Offer:
-    actor = await scope.require_viewer()
-    return await offers.create_offer(
-        actor=actor,
-        merchant_id=_merchant_id(merchant_id),
-        title=title,
-        description=description,
-        points_price=points_price,
-        stock=stock,
-        per_user_limit=per_user_limit,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-
-
-async def update_offer(
-    scope: RequestScope,
-    *,
-    offer_id: str,
-    title: str | None,
-    description: str | None,
-    points_price: int | None,
-    stock_delta: int | None,
-    per_user_limit: int | None,
-    valid_until: datetime | None,
-    status: OfferStatus | None,
-) -> Offer:
-    actor = await scope.require_viewer()
-    return await offers.update_offer(
-        actor=actor,
-        offer_id=decode_id(offer_id, "Offer", field="offerId"),
-        title=title,
-        description=description,
-        points_price=points_price,
-        stock_delta=stock_delta,
-        per_user_limit=per_user_limit,
-        valid_until=valid_until,
-        status=status,
-    )
-
-
-@fetches_many("Offer")
 async def visible_offers(scope: RequestScope, offer_ids: Sequence[int]) -> dict[int, Offer]:
     return await visibility.offers_visible_to(
         actor=await scope.viewer(),
@@ -331,30 +216,12 @@ async def offer(scope: RequestScope, offer_id: int) -> Offer:
 # ---------------------------------------------------------------- redemption and vouchers
 
 
-async def redeem_offer(scope: RequestScope, *, offer_id: str, idempotency_key: str) -> Redemption:
-    actor = await scope.require_viewer()
-    return await redemption.redeem_offer(
-        actor=actor,
-        offer_id=decode_id(offer_id, "Offer", field="offerId"),
-        idempotency_key=idempotency_key,
-        voucher_days=scope.voucher_days,
-    )
-
-
 async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
     actor = await scope.require_viewer()
     await scope.limit(RateLimit.VOUCHER_USE, str(actor.user_id))
     return await vouchers.use_voucher(actor=actor, code=code)
 
 
-async def cancel_voucher(scope: RequestScope, *, voucher_id: str) -> Voucher:
-    actor = await scope.require_viewer()
-    return await vouchers.cancel_voucher(
-        actor=actor, voucher_id=decode_id(voucher_id, "Voucher", field="voucherId")
-    )
-
-
-@fetches("Voucher")
 async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | None:
     actor = await scope.require_viewer()
     try:
@@ -364,24 +231,23 @@ async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | Non
 
 
 async def voucher_code(scope: RequestScope, voucher: Voucher) -> str | None:
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    if actor.user_id == voucher.holder_id:
-        return voucher.code  # the holder's own: no need to look up the merchant
-    held = await offer(scope, voucher.offer_id)
-    return await vouchers.visible_code(actor=actor, voucher=voucher, merchant_id=held.merchant_id)
+    async def merchant_id() -> int:
+        return (await offer(scope, voucher.offer_id)).merchant_id
+
+    viewer = await scope.viewer()
+    shown = await policies.may_see_voucher_code(
+        viewer=viewer, voucher=voucher, merchant_id=merchant_id
+    )
+    return voucher.code if shown else None
 
 
 async def voucher_holder(scope: RequestScope, voucher: Voucher) -> User | None:
-    """The holder, for the holder, admins and the merchant's operators."""
-    actor = await scope.viewer()
-    if actor is None:
+    async def merchant_of() -> Merchant:
+        return await merchant(scope, (await offer(scope, voucher.offer_id)).merchant_id)
+
+    viewer = await scope.viewer()
+    if not await policies.may_see_voucher(viewer=viewer, voucher=voucher, merchant=merchant_of):
         return None
-    if actor.user_id != voucher.holder_id:
-        held = await offer(scope, voucher.offer_id)
-        if not await may_oversee(actor=actor, merchant=await merchant(scope, held.merchant_id)):
-            return None
     return await scope.loaders.user.load(voucher.holder_id)
 
 

@@ -1,4 +1,4 @@
-"""`node(id)` and `nodes(ids)`: each type registers how to fetch the objects the viewer may see.
+"""`node(id)` and `nodes(ids)`: fetch what the viewer may see, by the node table's fetchers.
 
 A fetcher answers what the caller may see through any other field (its domain's visibility
 policy), and nothing for the rest; an anonymous caller is no exception. Ids of one type are
@@ -21,40 +21,25 @@ from resolvers.scope import RequestScope
 
 Fetch = Callable[[RequestScope, int], Awaitable[Model | None]]
 FetchMany = Callable[[RequestScope, Sequence[int]], Awaitable[Mapping[int, Model]]]
+FetcherOf = Callable[[str], FetchMany | None]
 
 MAX_NODES = 100
 
-_fetchers: dict[str, FetchMany] = {}
+
+def one_at_a_time(fetch: Fetch) -> FetchMany:
+    """A fetcher of many from a fetcher of one object (run concurrently for many ids)."""
+
+    async def many(scope: RequestScope, pks: Sequence[int]) -> Mapping[int, Model]:
+        rows = await asyncio.gather(*(fetch(scope, pk) for pk in pks))
+        return {pk: row for pk, row in zip(pks, rows, strict=True) if row is not None}
+
+    return many
 
 
-def fetches_many(type_name: str) -> Callable[[FetchMany], FetchMany]:
-    """Register the fetcher of a type: primary keys -> the visible objects among them."""
-
-    def register(fetch: FetchMany) -> FetchMany:
-        _fetchers[type_name] = fetch
-        return fetch
-
-    return register
-
-
-def fetches(type_name: str) -> Callable[[Fetch], Fetch]:
-    """Register a fetcher of one object at a time (run concurrently for many ids)."""
-
-    def register(fetch: Fetch) -> Fetch:
-        async def many(scope: RequestScope, pks: Sequence[int]) -> Mapping[int, Model]:
-            rows = await asyncio.gather(*(fetch(scope, pk) for pk in pks))
-            return {pk: row for pk, row in zip(pks, rows, strict=True) if row is not None}
-
-        _fetchers[type_name] = many
-        return fetch
-
-    return register
-
-
-def _loader(scope: RequestScope, type_name: str) -> DataLoader[int, Model | None]:
+def _loader(scope: RequestScope, type_name: str, fetch: FetchMany) -> DataLoader[int, Model | None]:
     async def load(pks: Sequence[int]) -> list[Model | None]:
         try:
-            found = await _fetchers[type_name](scope, pks)
+            found = await fetch(scope, pks)
         except NotAuthenticated:  # a type only logged-in callers ever see
             return [None for _ in pks]
         return [found.get(pk) for pk in pks]
@@ -62,20 +47,28 @@ def _loader(scope: RequestScope, type_name: str) -> DataLoader[int, Model | None
     return scope.loaders.named(f"node:{type_name}", lambda: DataLoader(load_fn=load))
 
 
-async def node(scope: RequestScope, global_id: str) -> Model | None:
-    """The object, or None when the id is malformed, unknown or not visible to the viewer."""
+async def node(
+    scope: RequestScope, global_id: str, fetcher_of: FetcherOf
+) -> tuple[str, Model] | None:
+    """The object with its type name, or None when the id is malformed, of no node type,
+    unknown or not visible to the viewer. `fetcher_of` is the node table (schema/nodes.py)."""
     parsed = parse_global_id(global_id)
-    if parsed is None or parsed[0] not in _fetchers:
+    fetch = None if parsed is None else fetcher_of(parsed[0])
+    if parsed is None or fetch is None:
         return None
     type_name, pk = parsed
-    return await _loader(scope, type_name).load(pk)
+    row = await _loader(scope, type_name, fetch).load(pk)
+    return None if row is None else (type_name, row)
 
 
-async def nodes(scope: RequestScope, global_ids: Sequence[str]) -> list[Model | None]:
+async def nodes(
+    scope: RequestScope, global_ids: Sequence[str], fetcher_of: FetcherOf
+) -> list[tuple[str, Model] | None]:
     """`node` for each id, in order; at most MAX_NODES ids (a page's worth)."""
     if len(global_ids) > MAX_NODES:
         raise InvalidInput(f"At most {MAX_NODES} ids at once.", field="ids")
-    return list(await asyncio.gather(*(node(scope, global_id) for global_id in global_ids)))
+    found = await asyncio.gather(*(node(scope, one, fetcher_of) for one in global_ids))
+    return list(found)
 
 
 async def viewing_community_id(scope: RequestScope) -> int | None:

@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community import directory, grid, identity, people, sessions, visibility
+from community import directory, grid, identity, policies, sessions, visibility
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers.ids import decode_id
-from resolvers.node import fetches, viewing_community_id
+from resolvers.node import viewing_community_id
 from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 
@@ -70,12 +70,7 @@ async def me(scope: RequestScope) -> User | None:
 
 
 async def private_phone(scope: RequestScope, user: User) -> str | None:
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    if actor.user_id == user.id or (actor.is_admin and actor.community_id == user.community_id):
-        return user.phone
-    return None
+    return user.phone if policies.may_see_phone(viewer=await scope.viewer(), user=user) else None
 
 
 async def in_directory(scope: RequestScope, user: User) -> bool:
@@ -123,7 +118,7 @@ async def profile_assigned_grids(scope: RequestScope, user: User) -> list[MicroG
 async def grid_members(scope: RequestScope, grid_id: int) -> list[User]:
     """Who looks after a grid, leader first, as far as the viewer may look them up: the grid
     tree is public, the people in it are not."""
-    if await scope.viewer() is None:
+    if not policies.may_look_anyone_up(await scope.viewer()):
         return []
     user_ids = await scope.loaders.grid_member_ids.load(grid_id)
     return await visible_people(scope, await scope.loaders.user.load_many(user_ids))
@@ -138,62 +133,23 @@ async def micro_grids(scope: RequestScope) -> list[MicroGrid]:
     return await grid.micro_grids(community_id=home.id) if home else []
 
 
-async def create_courtyard(
-    scope: RequestScope, *, name: str, party_branch: str | None
-) -> Courtyard:
-    actor = await scope.require_viewer()
-    return await grid.create_courtyard(actor=actor, name=name, party_branch=party_branch)
-
-
-async def create_micro_grid(scope: RequestScope, *, courtyard_id: str, name: str) -> MicroGrid:
-    actor = await scope.require_viewer()
-    courtyard_pk = decode_id(courtyard_id, "Courtyard", field="courtyardId")
-    return await grid.create_micro_grid(actor=actor, courtyard_id=courtyard_pk, name=name)
-
-
-async def grant_role(
-    scope: RequestScope, *, user_id: str, role: Role, micro_grid_ids: Sequence[str] | None
-) -> User:
-    actor = await scope.require_viewer()
-    grid_pks = [decode_id(g, "MicroGrid", field="microGridIds") for g in micro_grid_ids or []]
-    return await people.grant_role(
-        actor=actor,
-        user_id=decode_id(user_id, "User", field="userId"),
-        role=role,
-        micro_grid_ids=grid_pks,
-    )
-
-
-async def set_home_grid(scope: RequestScope, *, user_id: str, micro_grid_id: str) -> User:
-    actor = await scope.require_viewer()
-    return await people.set_home_grid(
-        actor=actor,
-        user_id=decode_id(user_id, "User", field="userId"),
-        micro_grid_id=decode_id(micro_grid_id, "MicroGrid", field="microGridId"),
-    )
-
-
-@fetches("User")
-async def _user(scope: RequestScope, pk: int) -> User | None:
+async def visible_user(scope: RequestScope, pk: int) -> User | None:
     await scope.require_viewer()
     visible = await visible_people(scope, [await scope.loaders.user.load(pk)])
     return visible[0] if visible else None
 
 
-@fetches("Community")
-async def _community(scope: RequestScope, pk: int) -> Community | None:
+async def visible_community(scope: RequestScope, pk: int) -> Community | None:
     row = await scope.loaders.community.load(pk)
     return row if row and await _may_see_tree_of(scope, row.id) else None
 
 
-@fetches("Courtyard")
-async def _courtyard(scope: RequestScope, pk: int) -> Courtyard | None:
+async def visible_courtyard(scope: RequestScope, pk: int) -> Courtyard | None:
     row = await scope.loaders.courtyard.load(pk)
     return row if row and await _may_see_tree_of(scope, row.community_id) else None
 
 
-@fetches("MicroGrid")
-async def _micro_grid(scope: RequestScope, pk: int) -> MicroGrid | None:
+async def visible_micro_grid(scope: RequestScope, pk: int) -> MicroGrid | None:
     row = await scope.loaders.micro_grid.load(pk)
     if row is None:
         return None

@@ -8,12 +8,12 @@ from datetime import datetime
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from marketplace import earning, funding, holds, lots, payouts, policy, treasury
+from marketplace import earning, holds, lots, payouts, policy, treasury
 from marketplace.lots import Expiring, Policy
 from marketplace.payouts import Statement
 from marketplace.treasury import Treasury
 from models import clock
-from models.enums import ExpiryRule, PointsReason
+from models.enums import PointsReason
 from models.ledger import Entry, Transfer
 from models.people import User
 from models.points import EarningRuleVersion, MerchantSettlement, PointsLot
@@ -26,13 +26,13 @@ from resolvers.scope import RequestScope
 
 
 async def pending_points(scope: RequestScope, user: User) -> int | None:
-    if await market.may_see_wallet(scope, user) is None:
+    if not await market.may_see_wallet(scope, user):
         return None
     return await holds.pending_points(user_id=user.id)
 
 
 async def expiring_points(scope: RequestScope, user: User) -> list[Expiring] | None:
-    if await market.may_see_wallet(scope, user) is None:
+    if not await market.may_see_wallet(scope, user):
         return None
     return await lots.expiring(user_id=user.id, now=clock.now())
 
@@ -50,31 +50,6 @@ async def points_policy(scope: RequestScope) -> Policy:
     return await policy.get_policy(actor=actor)
 
 
-async def set_points_policy(
-    scope: RequestScope,
-    *,
-    expiry_rule: ExpiryRule,
-    expiry_months: int | None,
-    monthly_issuance_cap: int | None,
-) -> Policy:
-    actor = await scope.require_viewer()
-    return await policy.set_policy(
-        actor=actor,
-        expiry_rule=expiry_rule,
-        expiry_months=expiry_months,
-        monthly_issuance_cap=monthly_issuance_cap,
-    )
-
-
-async def fund_pool(
-    scope: RequestScope, *, amount: int, memo: str, idempotency_key: str
-) -> funding.Funding:
-    actor = await scope.require_viewer()
-    return await funding.fund_pool(
-        actor=actor, amount=amount, memo=memo, idempotency_key=idempotency_key
-    )
-
-
 async def community_treasury(scope: RequestScope) -> Treasury:
     actor = await scope.require_viewer()
     return await treasury.treasury(actor=actor)
@@ -86,18 +61,6 @@ async def rule_versions(scope: RequestScope, reason: PointsReason) -> list[Earni
 
 
 # ---------------------------------------------------------------- settlement
-
-
-async def settle_merchant(
-    scope: RequestScope, *, merchant_id: str, period_end: datetime, reference: str
-) -> MerchantSettlement:
-    actor = await scope.require_viewer()
-    return await payouts.settle_merchant(
-        actor=actor,
-        merchant_id=decode_id(merchant_id, "Merchant", field="merchantId"),
-        period_end=period_end,
-        reference=reference,
-    )
 
 
 async def merchant_statement(scope: RequestScope, *, merchant_id: str) -> Statement:

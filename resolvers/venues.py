@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from community import booking_rules, bookings, venues
 from community.booking_rules import DayHours
-from community.venues import Closed, Slot, VenueTerms
+from community.venues import Slot, VenueTerms
 from models.civic import Event
 from models.enums import VenueAudience
 from models.errors import NotFound
@@ -18,16 +18,11 @@ from models.paging import Page
 from models.venues import Booking, Venue, VenueClosure
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import fetches
 from resolvers.scope import RequestScope
 
 
 def _venue_id(value: str) -> int:
     return decode_id(value, "Venue", field="venueId")
-
-
-def _booking_id(value: str) -> int:
-    return decode_id(value, "Booking", field="bookingId")
 
 
 def opening_hours(hours: Sequence[tuple[int, str, str]]) -> tuple[DayHours, ...]:
@@ -48,7 +43,6 @@ async def list_venues(scope: RequestScope) -> list[Venue]:
     return await venues.list_venues(actor=await scope.require_viewer())
 
 
-@fetches("Venue")
 async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
     actor = await scope.require_viewer()
     try:
@@ -105,19 +99,6 @@ async def update_venue(scope: RequestScope, *, venue_id: str, raw: dict[str, Any
     )
 
 
-async def close_venue(
-    scope: RequestScope, *, venue_id: str, starts_at: datetime, ends_at: datetime, reason: str
-) -> Closed:
-    actor = await scope.require_viewer()
-    return await venues.close_venue(
-        actor=actor,
-        venue_id=_venue_id(venue_id),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        reason=reason,
-    )
-
-
 def audiences(values: Sequence[str]) -> frozenset[VenueAudience]:
     return frozenset(VenueAudience(value) for value in values)
 
@@ -125,7 +106,6 @@ def audiences(values: Sequence[str]) -> frozenset[VenueAudience]:
 # ---------------------------------------------------------------- bookings
 
 
-@fetches("Booking")
 async def visible_booking(scope: RequestScope, booking_id: int) -> Booking | None:
     """Seen by its booker and venue staff."""
     actor = await scope.require_viewer()
@@ -164,52 +144,6 @@ async def event(scope: RequestScope, event_id: int | None) -> Event | None:
         return None
     loader: DataLoader[int, Event | None] = scope.loaders.named("venue_event", lambda: by_id(Event))
     return await loader.load(event_id)
-
-
-async def book_venue(
-    scope: RequestScope,
-    *,
-    venue_id: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    party_size: int,
-    purpose: str,
-    event_id: str | None,
-) -> Booking:
-    actor = await scope.require_viewer()
-    return await bookings.book_venue(
-        actor=actor,
-        venue_id=_venue_id(venue_id),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        party_size=party_size,
-        purpose=purpose,
-        event_id=decode_id(event_id, "Event", field="eventId") if event_id else None,
-    )
-
-
-async def approve_booking(scope: RequestScope, *, booking_id: str) -> Booking:
-    actor = await scope.require_viewer()
-    return await bookings.approve_booking(actor=actor, booking_id=_booking_id(booking_id))
-
-
-async def reject_booking(scope: RequestScope, *, booking_id: str, reason: str) -> Booking:
-    actor = await scope.require_viewer()
-    return await bookings.reject_booking(
-        actor=actor, booking_id=_booking_id(booking_id), reason=reason
-    )
-
-
-async def cancel_booking(scope: RequestScope, *, booking_id: str, reason: str | None) -> Booking:
-    actor = await scope.require_viewer()
-    return await bookings.cancel_booking(
-        actor=actor, booking_id=_booking_id(booking_id), reason=reason
-    )
-
-
-async def check_in(scope: RequestScope, *, booking_id: str, code: str | None) -> Booking:
-    actor = await scope.require_viewer()
-    return await bookings.check_in(actor=actor, booking_id=_booking_id(booking_id), code=code)
 
 
 async def check_in_window(scope: RequestScope, row: Booking) -> tuple[datetime, datetime]:

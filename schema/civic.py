@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
+from typing import ClassVar
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -12,6 +14,7 @@ from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Sugges
 from resolvers import civic as resolve
 from resolvers.ids import global_id
 from schema.base import Connection, Node
+from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import (
     NoticeKind,
@@ -287,14 +290,16 @@ class SubmitReportInput:
 
 
 @strawberry.input(description="Who should fix a report.")
-class DispatchReportInput:
+class DispatchReportInput(CommandInput):
+    NODE_TYPES: ClassVar[Mapping[str, str]] = {"assignee_id": "User"}
+
     report_id: strawberry.ID = strawberry.field(description="The report.")
     assignee_id: strawberry.ID = strawberry.field(description="Who should fix it.")
     note: str | None = strawberry.field(default=None, description="Instructions for the assignee.")
 
 
 @strawberry.input(description="A report and a note for the step.")
-class ReportActionInput:
+class ReportActionInput(CommandInput):
     report_id: strawberry.ID = strawberry.field(description="The report.")
     note: str | None = strawberry.field(default=None, description="A note kept in the timeline.")
 
@@ -319,7 +324,7 @@ class ReportPayload:
 
 
 @strawberry.input(description="A new event.")
-class CreateEventInput:
+class CreateEventInput(CommandInput):
     title: str = strawberry.field(description="The event's name.")
     description: str = strawberry.field(description="What it is about.")
     location: str = strawberry.field(description="Where it takes place.")
@@ -336,7 +341,7 @@ class EventPayload:
 
 
 @strawberry.input(description="Who attended which event.")
-class CheckInInput:
+class CheckInInput(CommandInput):
     event_id: strawberry.ID = strawberry.field(description="The event.")
     user_id: strawberry.ID = strawberry.field(description="Who attended.")
 
@@ -369,7 +374,7 @@ class ReviewSuggestionInput:
 
 
 @strawberry.input(description="A new suggestion.")
-class SubmitSuggestionInput:
+class SubmitSuggestionInput(CommandInput):
     title: str = strawberry.field(description="A short summary.")
     body: str = strawberry.field(description="The idea in full.")
 
@@ -383,7 +388,7 @@ class SuggestionPayload:
 
 
 @strawberry.input(description="A new notice.")
-class PublishNoticeInput:
+class PublishNoticeInput(CommandInput):
     kind: NoticeKind = strawberry.field(description="What kind of notice.")
     title: str = strawberry.field(description="The headline.")
     body: str = strawberry.field(description="The text.")

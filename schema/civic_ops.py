@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from community import events, notices, report_workflow, service_levels, suggestions
 from resolvers import civic as resolve
 from resolvers.ids import decode_cursor
 from schema.base import After, Connection, First
@@ -30,6 +31,7 @@ from schema.civic import (
     SuggestionPayload,
     SuggestionType,
 )
+from schema.commands import CommandInput, perform
 from schema.context import Info
 from schema.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
 from schema.errors import UserError
@@ -44,7 +46,7 @@ class ServiceLevel:
 
 
 @strawberry.input(description="A category's new service level.")
-class SetServiceLevelInput:
+class SetServiceLevelInput(CommandInput):
     category: ReportCategory = strawberry.field(description="The report category.")
     hours: float = strawberry.field(description="Hours from submission to verification.")
 
@@ -169,10 +171,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.accept_report(scope, report_id=input.report_id, note=input.note),
+            report_workflow.accept_report,
+            input,
             ReportPayload,
             report=ReportType.of,
         )
@@ -185,12 +187,10 @@ class CivicMutation:
             DispatchReportInput, strawberry.argument(description="The report and its assignee.")
         ],
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.dispatch_report(
-                scope, report_id=input.report_id, assignee_id=input.assignee_id, note=input.note
-            ),
+            report_workflow.dispatch_report,
+            input,
             ReportPayload,
             report=ReportType.of,
         )
@@ -239,10 +239,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.verify_report(scope, report_id=input.report_id, note=input.note),
+            report_workflow.verify_report,
+            input,
             ReportPayload,
             report=ReportType.of,
         )
@@ -258,10 +258,10 @@ class CivicMutation:
             strawberry.argument(description="The report, with the reason as note."),
         ],
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.reject_report(scope, report_id=input.report_id, note=input.note),
+            report_workflow.reject_report,
+            input,
             ReportPayload,
             report=ReportType.of,
         )
@@ -275,10 +275,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.withdraw_report(scope, report_id=input.report_id, note=input.note),
+            report_workflow.withdraw_report,
+            input,
             ReportPayload,
             report=ReportType.of,
         )
@@ -291,10 +291,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.escalate_report(scope, report_id=input.report_id, note=input.note),
+            report_workflow.escalate_report,
+            input,
             ReportPayload,
             report=ReportType.of,
         )
@@ -307,10 +307,10 @@ class CivicMutation:
             SetServiceLevelInput, strawberry.argument(description="The category and its hours.")
         ],
     ) -> ServiceLevelsPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.set_service_level(scope, category=input.category, hours=input.hours),
+            service_levels.set_service_level,
+            input,
             ServiceLevelsPayload,
             service_levels=_levels,
         )
@@ -321,19 +321,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[CreateEventInput, strawberry.argument(description="The event.")],
     ) -> EventPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.create_event(
-                scope,
-                title=input.title,
-                description=input.description,
-                location=input.location,
-                starts_at=input.starts_at,
-                ends_at=input.ends_at,
-                capacity=input.capacity,
-                points_reward=input.points_reward,
-            ),
+            events.create_event,
+            input,
             EventPayload,
             event=EventType.of,
         )
@@ -344,10 +335,10 @@ class CivicMutation:
         info: Info,
         event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
     ) -> EventSignupPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.sign_up(scope, event_id=event_id),
+            events.sign_up,
+            {"event_id": event_id},
             EventSignupPayload,
             signup=EventSignupType.of,
         )
@@ -358,10 +349,10 @@ class CivicMutation:
         info: Info,
         event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
     ) -> EventSignupPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.cancel_signup(scope, event_id=event_id),
+            events.cancel_signup,
+            {"event_id": event_id},
             EventSignupPayload,
             signup=EventSignupType.of,
         )
@@ -376,10 +367,10 @@ class CivicMutation:
             CheckInInput, strawberry.argument(description="The event and the attendee.")
         ],
     ) -> EventSignupPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.check_in(scope, event_id=input.event_id, user_id=input.user_id),
+            events.check_in,
+            input,
             EventSignupPayload,
             signup=EventSignupType.of,
         )
@@ -390,10 +381,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[SubmitSuggestionInput, strawberry.argument(description="The suggestion.")],
     ) -> SuggestionPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.submit_suggestion(scope, title=input.title, body=input.body),
+            suggestions.submit_suggestion,
+            input,
             SuggestionPayload,
             suggestion=SuggestionType.of,
         )
@@ -423,12 +414,10 @@ class CivicMutation:
         info: Info,
         input: Annotated[PublishNoticeInput, strawberry.argument(description="The notice.")],
     ) -> NoticePayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.publish_notice(
-                scope, kind=input.kind, title=input.title, body=input.body
-            ),
+            notices.publish_notice,
+            input,
             NoticePayload,
             notice=NoticeType.of,
         )

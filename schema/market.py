@@ -15,6 +15,7 @@ from resolvers import market as resolve
 from resolvers import points as resolve_points
 from resolvers.ids import decode_cursor, global_id
 from schema.base import After, Connection, First, Node
+from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import MerchantStatus, OfferStatus, PointsReason, VoucherStatus
 from schema.errors import UserError
@@ -288,7 +289,7 @@ class SettlementType:
 
 
 @strawberry.input(description="The points a reason earns.")
-class SetEarningRuleInput:
+class SetEarningRuleInput(CommandInput):
     reason: PointsReason = strawberry.field(description="The kind of work.")
     points: int = strawberry.field(description="Points earned each time.")
     daily_cap: int | None = strawberry.field(
@@ -303,7 +304,7 @@ class EarningRulePayload:
 
 
 @strawberry.input(description="A manual correction of a user's points.")
-class AdjustPointsInput:
+class AdjustPointsInput(CommandInput):
     user_id: strawberry.ID = strawberry.field(description="Whose wallet.")
     amount: int = strawberry.field(description="Points to add, or take away when negative.")
     memo: str = strawberry.field(description="Why: kept with the entry.")
@@ -321,7 +322,7 @@ class PointsEntryPayload:
 
 
 @strawberry.input(description="A new merchant.")
-class RegisterMerchantInput:
+class RegisterMerchantInput(CommandInput):
     name: str = strawberry.field(description="The shop's name, unique in the community.")
     category: str = strawberry.field(description="What kind of business it is.")
     address: str = strawberry.field(description="Where to find it.")
@@ -336,7 +337,7 @@ class MerchantPayload:
 
 
 @strawberry.input(description="A new offer.")
-class CreateOfferInput:
+class CreateOfferInput(CommandInput):
     merchant_id: strawberry.ID = strawberry.field(
         description="Whose offer; the caller must operate it."
     )
@@ -356,7 +357,7 @@ class CreateOfferInput:
 
 
 @strawberry.input(description="Changes to an offer; fields left out stay as they are.")
-class UpdateOfferInput:
+class UpdateOfferInput(CommandInput):
     offer_id: strawberry.ID = strawberry.field(description="The offer to change.")
     title: str | None = strawberry.field(default=None, description="A new title.")
     description: str | None = strawberry.field(default=None, description="A new description.")
@@ -382,7 +383,7 @@ class OfferPayload:
 
 
 @strawberry.input(description="Which offer to redeem.")
-class RedeemOfferInput:
+class RedeemOfferInput(CommandInput):
     offer_id: strawberry.ID = strawberry.field(description="The offer to redeem.")
     idempotency_key: str = strawberry.field(
         description="A client-chosen key: retrying with the same key never spends twice."

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import strawberry
 
+from marketplace import adjustments, earning, merchants, offers, redemption, vouchers
 from resolvers import market as resolve
 from resolvers.ids import decode_cursor
 from schema.base import After, Connection, First
+from schema.commands import perform
 from schema.context import Info
 from schema.market import (
     AdjustPointsInput,
@@ -98,14 +100,8 @@ class MarketMutation:
         info: Info,
         input: Annotated[SetEarningRuleInput, strawberry.argument(description="The rule.")],
     ) -> EarningRulePayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.set_earning_rule(
-                scope, reason=input.reason, points=input.points, daily_cap=input.daily_cap
-            ),
-            EarningRulePayload,
-            rule=EarningRuleType.of,
+        return await perform(
+            info, earning.set_rule, input, EarningRulePayload, rule=EarningRuleType.of
         )
 
     @strawberry.mutation(description="Add or take points by hand, with a memo (admins only).")
@@ -114,18 +110,8 @@ class MarketMutation:
         info: Info,
         input: Annotated[AdjustPointsInput, strawberry.argument(description="The correction.")],
     ) -> PointsEntryPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.adjust_points(
-                scope,
-                user_id=input.user_id,
-                amount=input.amount,
-                memo=input.memo,
-                idempotency_key=input.idempotency_key,
-            ),
-            PointsEntryPayload,
-            entry=PointsEntryType.of,
+        return await perform(
+            info, adjustments.adjust_points, input, PointsEntryPayload, entry=PointsEntryType.of
         )
 
     @strawberry.mutation(
@@ -138,14 +124,8 @@ class MarketMutation:
             RegisterMerchantInput, strawberry.argument(description="The new merchant.")
         ],
     ) -> MerchantPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.register_merchant(
-                scope, name=input.name, category=input.category, address=input.address
-            ),
-            MerchantPayload,
-            merchant=MerchantType.of,
+        return await perform(
+            info, merchants.register_merchant, input, MerchantPayload, merchant=MerchantType.of
         )
 
     @strawberry.mutation(description="Approve a pending merchant (admins only).")
@@ -156,10 +136,10 @@ class MarketMutation:
             strawberry.ID, strawberry.argument(description="The merchant to approve.")
         ],
     ) -> MerchantPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.approve_merchant(scope, merchant_id=merchant_id),
+            merchants.approve_merchant,
+            {"merchant_id": merchant_id},
             MerchantPayload,
             merchant=MerchantType.of,
         )
@@ -172,10 +152,10 @@ class MarketMutation:
             strawberry.ID, strawberry.argument(description="The merchant to suspend.")
         ],
     ) -> MerchantPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.suspend_merchant(scope, merchant_id=merchant_id),
+            merchants.suspend_merchant,
+            {"merchant_id": merchant_id},
             MerchantPayload,
             merchant=MerchantType.of,
         )
@@ -186,23 +166,7 @@ class MarketMutation:
         info: Info,
         input: Annotated[CreateOfferInput, strawberry.argument(description="The new offer.")],
     ) -> OfferPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.create_offer(
-                scope,
-                merchant_id=input.merchant_id,
-                title=input.title,
-                description=input.description,
-                points_price=input.points_price,
-                stock=input.stock,
-                per_user_limit=input.per_user_limit,
-                valid_from=input.valid_from,
-                valid_until=input.valid_until,
-            ),
-            OfferPayload,
-            offer=OfferType.of,
-        )
+        return await perform(info, offers.create_offer, input, OfferPayload, offer=OfferType.of)
 
     @strawberry.mutation(description="Change an offer (the merchant's operators).")
     async def update_offer(
@@ -210,23 +174,7 @@ class MarketMutation:
         info: Info,
         input: Annotated[UpdateOfferInput, strawberry.argument(description="The changes.")],
     ) -> OfferPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.update_offer(
-                scope,
-                offer_id=input.offer_id,
-                title=input.title,
-                description=input.description,
-                points_price=input.points_price,
-                stock_delta=input.stock_delta,
-                per_user_limit=input.per_user_limit,
-                valid_until=input.valid_until,
-                status=input.status,
-            ),
-            OfferPayload,
-            offer=OfferType.of,
-        )
+        return await perform(info, offers.update_offer, input, OfferPayload, offer=OfferType.of)
 
     @strawberry.mutation(description="Spend points on an offer and get a voucher.")
     async def redeem_offer(
@@ -236,13 +184,12 @@ class MarketMutation:
             RedeemOfferInput, strawberry.argument(description="The offer, with an idempotency key.")
         ],
     ) -> RedemptionPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.redeem_offer(
-                scope, offer_id=input.offer_id, idempotency_key=input.idempotency_key
-            ),
+            redemption.redeem_offer,
+            input,
             RedemptionPayload,
+            settings={"voucher_days": info.context.scope.voucher_days},
             voucher=lambda done: VoucherType.of(done.voucher),
             points_balance=lambda done: done.points_balance,
         )
@@ -255,10 +202,10 @@ class MarketMutation:
             strawberry.ID, strawberry.argument(description="The voucher to cancel.")
         ],
     ) -> VoucherPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.cancel_voucher(scope, voucher_id=voucher_id),
+            vouchers.cancel_voucher,
+            {"voucher_id": voucher_id},
             VoucherPayload,
             voucher=VoucherType.of,
         )

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import strawberry
 
+from marketplace.policies import WALLET_RULE
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers import market, points
 from resolvers import people as resolve
 from resolvers.ids import decode_cursor, global_id
 from schema.base import After, Connection, First, Node
+from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import Role, VoucherStatus
 from schema.errors import UserError
@@ -48,20 +50,20 @@ class UserType(Node):
         grid = await resolve.profile_home_grid(info.context.scope, self.row)
         return MicroGridType.of(grid) if grid else None
 
-    @strawberry.field(description="The viewer's own balance; null on other users.")
+    @strawberry.field(description=f"The user's spendable balance. {WALLET_RULE}")
     async def points_balance(self, info: Info) -> int | None:
         return await market.points_balance(info.context.scope, self.row)
 
     @strawberry.field(
         description="Points held for the user until their report is verified or they check in: "
-        "not spendable yet. Seen by the user and admins; null on other users."
+        f"not spendable yet. {WALLET_RULE}"
     )
     async def pending_points(self, info: Info) -> int | None:
         return await points.pending_points(info.context.scope, self.row)
 
     @strawberry.field(
         description="The user's points that will expire, soonest first, grouped by when "
-        '("N points expire on DATE"). Seen by the user and admins; null on other users.'
+        f'("N points expire on DATE"). {WALLET_RULE}'
     )
     async def expiring_points(self, info: Info) -> list[ExpiringPointsType] | None:
         rows = await points.expiring_points(info.context.scope, self.row)
@@ -223,7 +225,7 @@ class LoginInput:
 
 
 @strawberry.input(description="A new courtyard.")
-class CreateCourtyardInput:
+class CreateCourtyardInput(CommandInput):
     name: str = strawberry.field(description="Unique in the community.")
     party_branch: str | None = strawberry.field(
         default=None, description="The party branch that serves it."
@@ -239,7 +241,7 @@ class CourtyardPayload:
 
 
 @strawberry.input(description="A new micro-grid in a courtyard.")
-class CreateMicroGridInput:
+class CreateMicroGridInput(CommandInput):
     courtyard_id: strawberry.ID = strawberry.field(description="The courtyard it belongs to.")
     name: str = strawberry.field(description="Unique in its courtyard.")
 
@@ -253,7 +255,7 @@ class MicroGridPayload:
 
 
 @strawberry.input(description="A role to give a user.")
-class GrantRoleInput:
+class GrantRoleInput(CommandInput):
     user_id: strawberry.ID = strawberry.field(description="Who gets the role.")
     role: Role = strawberry.field(description="The role to give.")
     micro_grid_ids: list[strawberry.ID] | None = strawberry.field(
@@ -262,7 +264,7 @@ class GrantRoleInput:
 
 
 @strawberry.input(description="Where a user lives.")
-class SetHomeGridInput:
+class SetHomeGridInput(CommandInput):
     user_id: strawberry.ID = strawberry.field(description="Who moves.")
     micro_grid_id: strawberry.ID = strawberry.field(description="The micro-grid they now live in.")
 

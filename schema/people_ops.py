@@ -6,7 +6,9 @@ from typing import Annotated
 
 import strawberry
 
+from community import grid, people
 from resolvers import people as resolve
+from schema.commands import perform
 from schema.context import Info
 from schema.mutation import mutate
 from schema.people import (
@@ -121,12 +123,10 @@ class PeopleMutation:
             CreateCourtyardInput, strawberry.argument(description="The new courtyard.")
         ],
     ) -> CourtyardPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.create_courtyard(
-                scope, name=input.name, party_branch=input.party_branch
-            ),
+            grid.create_courtyard,
+            input,
             CourtyardPayload,
             courtyard=CourtyardType.of,
         )
@@ -139,12 +139,10 @@ class PeopleMutation:
             CreateMicroGridInput, strawberry.argument(description="The new micro-grid.")
         ],
     ) -> MicroGridPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.create_micro_grid(
-                scope, courtyard_id=input.courtyard_id, name=input.name
-            ),
+            grid.create_micro_grid,
+            input,
             MicroGridPayload,
             micro_grid=MicroGridType.of,
         )
@@ -155,12 +153,10 @@ class PeopleMutation:
         info: Info,
         input: Annotated[GrantRoleInput, strawberry.argument(description="Who gets which role.")],
     ) -> UserPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.grant_role(
-                scope, user_id=input.user_id, role=input.role, micro_grid_ids=input.micro_grid_ids
-            ),
+            people.grant_role,
+            input,
             UserPayload,
             user=UserType.of,
         )
@@ -171,12 +167,10 @@ class PeopleMutation:
         info: Info,
         input: Annotated[SetHomeGridInput, strawberry.argument(description="Who lives where.")],
     ) -> UserPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.set_home_grid(
-                scope, user_id=input.user_id, micro_grid_id=input.micro_grid_id
-            ),
+            people.set_home_grid,
+            input,
             UserPayload,
             user=UserType.of,
         )

@@ -16,6 +16,7 @@ from models.ledger import Transfer
 from models.points import EarningRuleVersion, MerchantSettlement, PointsLot
 from resolvers import market as resolve_market
 from resolvers.ids import global_id
+from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import ExpiryRule, PointsReason
 from schema.errors import UserError
@@ -282,7 +283,7 @@ class PoolFundingType:
 
 
 @strawberry.input(description="Top the community's pool up.")
-class FundPoolInput:
+class FundPoolInput(CommandInput):
     amount: int = strawberry.field(description="Points to add, 1 to 10,000,000.")
     memo: str = strawberry.field(description="Where the points' value comes from (required).")
     idempotency_key: str = strawberry.field(
@@ -300,7 +301,7 @@ class FundPoolPayload:
 
 
 @strawberry.input(description="Set how points expire and the monthly issuance cap.")
-class SetPointsPolicyInput:
+class SetPointsPolicyInput(CommandInput):
     expiry_rule: ExpiryRule = strawberry.field(description="The rule for points earned from now.")
     expiry_months: int | None = strawberry.field(
         default=None, description="For MONTHS_AFTER_EARNING: 1 to 120 months."
@@ -317,7 +318,7 @@ class PointsPolicyPayload:
 
 
 @strawberry.input(description="Close a merchant's period against a payment.")
-class SettleMerchantInput:
+class SettleMerchantInput(CommandInput):
     merchant_id: strawberry.ID = strawberry.field(description="The merchant to settle.")
     period_end: datetime = strawberry.field(
         description="Vouchers used before this moment are settled; it must be in the past."

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import strawberry
 
+from marketplace import funding, payouts, policy
 from marketplace.expiry import EXPIRY_TOPIC
 from resolvers import points as resolve
 from schema import subscriptions
+from schema.commands import perform
 from schema.context import Info
 from schema.enums import PointsReason
-from schema.mutation import mutate
 from schema.points import (
     EarningRuleVersionType,
     ExpiringPointsType,
@@ -76,15 +77,10 @@ class PointsMutation:
         info: Info,
         input: Annotated[FundPoolInput, strawberry.argument(description="The funding.")],
     ) -> FundPoolPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.fund_pool(
-                scope,
-                amount=input.amount,
-                memo=input.memo,
-                idempotency_key=input.idempotency_key,
-            ),
+            funding.fund_pool,
+            input,
             FundPoolPayload,
             funding=lambda done: PoolFundingType.of(done.transfer),
             pool_balance=lambda done: done.pool_balance,
@@ -98,15 +94,10 @@ class PointsMutation:
         info: Info,
         input: Annotated[SetPointsPolicyInput, strawberry.argument(description="The policy.")],
     ) -> PointsPolicyPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.set_points_policy(
-                scope,
-                expiry_rule=input.expiry_rule,
-                expiry_months=input.expiry_months,
-                monthly_issuance_cap=input.monthly_issuance_cap,
-            ),
+            policy.set_policy,
+            input,
             PointsPolicyPayload,
             policy=PointsPolicyType.of,
         )
@@ -120,15 +111,10 @@ class PointsMutation:
         info: Info,
         input: Annotated[SettleMerchantInput, strawberry.argument(description="What to settle.")],
     ) -> MerchantSettlementPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.settle_merchant(
-                scope,
-                merchant_id=input.merchant_id,
-                period_end=input.period_end,
-                reference=input.reference,
-            ),
+            payouts.settle_merchant,
+            input,
             MerchantSettlementPayload,
             settlement=MerchantSettlementType.of,
         )

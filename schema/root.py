@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any
 
@@ -13,18 +12,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
-from tortoise.models import Model
 
-from models.civic import Event, EventSignup, Notice, Report, Suggestion
-from models.grid import Community, Courtyard, MicroGrid
-from models.ledger import Entry
-from models.market import Merchant, Offer, Voucher
-from models.people import User
-from models.venues import Booking, Venue
 from resolvers import node as nodes
 from schema.base import Node
 from schema.budgets import MutationBudget
-from schema.civic import EventSignupType, EventType, NoticeType, ReportType, SuggestionType
 from schema.civic_ops import CivicMutation, CivicQuery
 from schema.context import Info
 from schema.error_phases import PhaseErrorCodes
@@ -34,38 +25,18 @@ from schema.extensions import (
     OperationLimits,
     ProductionOperationLimits,
 )
-from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
 from schema.market_ops import MarketMutation, MarketQuery
 from schema.masking import MaskUnexpectedErrors
+from schema.nodes import fetcher_of, wrapped
 from schema.optional_args import drop_null_defaults
-from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.people_ops import PeopleMutation, PeopleQuery
 from schema.points_ops import PointsMutation, PointsQuery, PointsSubscription
 from schema.refusals import ReportRefusals
 from schema.subscriptions import Subscription
-from schema.venues import BookingType, VenueType
 from schema.venues_ops import VenueMutation, VenueQuery, VenueSubscription
 
 CACHED_DOCUMENTS = 1000
 MAX_TOKENS = 2000
-
-NODE_TYPES: dict[type[Model], Callable[[Any], Node]] = {
-    User: UserType.of,
-    Community: CommunityType.of,
-    Courtyard: CourtyardType.of,
-    MicroGrid: MicroGridType.of,
-    Report: ReportType.of,
-    Event: EventType.of,
-    EventSignup: EventSignupType.of,
-    Suggestion: SuggestionType.of,
-    Notice: NoticeType.of,
-    Entry: PointsEntryType.of,
-    Merchant: MerchantType.of,
-    Offer: OfferType.of,
-    Voucher: VoucherType.of,
-    Venue: VenueType.of,
-    Booking: BookingType.of,
-}
 
 
 @strawberry.type
@@ -78,8 +49,7 @@ class NodeQuery:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> Node | None:
-        row = await nodes.node(info.context.scope, id)
-        return NODE_TYPES[type(row)](row) if row is not None else None
+        return wrapped(await nodes.node(info.context.scope, id, fetcher_of))
 
     @strawberry.field(
         description="The objects with these ids, in order; null for each the viewer may not "
@@ -90,8 +60,8 @@ class NodeQuery:
         info: Info,
         ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
     ) -> list[Node | None]:
-        rows = await nodes.nodes(info.context.scope, ids)
-        return [NODE_TYPES[type(row)](row) if row is not None else None for row in rows]
+        found = await nodes.nodes(info.context.scope, ids, fetcher_of)
+        return [wrapped(one) for one in found]
 
 
 Query = merge_types(

@@ -15,6 +15,7 @@ from resolvers import venues as resolve
 from resolvers.ids import global_id
 from schema.base import Connection, Node
 from schema.civic import EventType
+from schema.commands import CommandInput
 from schema.context import Info
 from schema.errors import UserError
 from schema.people import UserType
@@ -343,7 +344,7 @@ class UpdateVenueInput:
 
 
 @strawberry.input(description="Close a venue for a period.")
-class CloseVenueInput:
+class CloseVenueInput(CommandInput):
     venue_id: strawberry.ID = strawberry.field(description="The venue.")
     starts_at: datetime = strawberry.field(description="When the closure starts.")
     ends_at: datetime = strawberry.field(description="When the venue opens again.")
@@ -351,7 +352,7 @@ class CloseVenueInput:
 
 
 @strawberry.input(description="Book a venue's time.")
-class BookVenueInput:
+class BookVenueInput(CommandInput):
     venue_id: strawberry.ID = strawberry.field(description="The venue.")
     starts_at: datetime = strawberry.field(description="Start, on one of the venue's slots.")
     ends_at: datetime = strawberry.field(description="End, whole slots after the start.")
@@ -364,19 +365,19 @@ class BookVenueInput:
 
 
 @strawberry.input(description="Turn a requested booking down.")
-class RejectBookingInput:
+class RejectBookingInput(CommandInput):
     booking_id: strawberry.ID = strawberry.field(description="The booking.")
     reason: str = strawberry.field(description="Why, shown to the booker.")
 
 
 @strawberry.input(description="Cancel a booking before it starts.")
-class CancelBookingInput:
+class CancelBookingInput(CommandInput):
     booking_id: strawberry.ID = strawberry.field(description="The booking.")
     reason: str | None = strawberry.field(default=None, description="Why, if you like.")
 
 
 @strawberry.input(description="Check a booking in on site.")
-class CheckInBookingInput:
+class CheckInBookingInput(CommandInput):
     booking_id: strawberry.ID = strawberry.field(description="The booking.")
     code: str | None = strawberry.field(
         default=None,

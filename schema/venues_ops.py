@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 import strawberry
 
+from community import bookings, venues
 from community.venues import Closed
 from models.outbox import BOOKING_TOPIC
 from resolvers import venues as resolve
 from resolvers.ids import decode_cursor
 from schema.base import Connection
+from schema.commands import perform
 from schema.context import Info
 from schema.mutation import mutate
 from schema.subscriptions import _messages, _shown_safely, _subscriber
@@ -160,16 +162,10 @@ class VenueMutation:
         "holders told (bookingUpdated, and a notice)."
     )
     async def close_venue(self, info: Info, input: CloseVenueArg) -> CloseVenuePayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.close_venue(
-                scope,
-                venue_id=input.venue_id,
-                starts_at=input.starts_at,
-                ends_at=input.ends_at,
-                reason=input.reason,
-            ),
+            venues.close_venue,
+            input,
             CloseVenuePayload,
             closure=lambda closed: VenueClosureType.of(closed.closure),
             cancelled_bookings=_bookings,
@@ -180,18 +176,10 @@ class VenueMutation:
         "needs approval. Asking again for the same time returns the same booking."
     )
     async def book_venue(self, info: Info, input: BookVenueArg) -> BookingPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.book_venue(
-                scope,
-                venue_id=input.venue_id,
-                starts_at=input.starts_at,
-                ends_at=input.ends_at,
-                party_size=input.party_size,
-                purpose=input.purpose,
-                event_id=input.event_id,
-            ),
+            bookings.book_venue,
+            input,
             BookingPayload,
             booking=BookingType.of,
         )
@@ -200,10 +188,10 @@ class VenueMutation:
         description="Confirm a requested booking (venue staff; never their own booking)."
     )
     async def approve_booking(self, info: Info, booking_id: BookingId) -> BookingPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.approve_booking(scope, booking_id=booking_id),
+            bookings.approve_booking,
+            {"booking_id": booking_id},
             BookingPayload,
             booking=BookingType.of,
         )
@@ -213,10 +201,10 @@ class VenueMutation:
         "own booking); the deposit returns."
     )
     async def reject_booking(self, info: Info, input: RejectBookingArg) -> BookingPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.reject_booking(scope, booking_id=input.booking_id, reason=input.reason),
+            bookings.reject_booking,
+            input,
             BookingPayload,
             booking=BookingType.of,
         )
@@ -226,10 +214,10 @@ class VenueMutation:
         "deadline the deposit is forfeited) or venue staff (the deposit returns)."
     )
     async def cancel_booking(self, info: Info, input: CancelBookingArg) -> BookingPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.cancel_booking(scope, booking_id=input.booking_id, reason=input.reason),
+            bookings.cancel_booking,
+            input,
             BookingPayload,
             booking=BookingType.of,
         )
@@ -239,10 +227,10 @@ class VenueMutation:
         "staff, or the booker with the code shown at the venue. The deposit returns."
     )
     async def check_in_booking(self, info: Info, input: CheckInBookingArg) -> BookingPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.check_in(scope, booking_id=input.booking_id, code=input.code),
+            bookings.check_in,
+            input,
             BookingPayload,
             booking=BookingType.of,
         )
