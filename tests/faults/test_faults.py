@@ -204,12 +204,27 @@ async def test_sigterm_lets_in_flight_requests_finish_and_exits_in_time(
         "{ errors { code } } }"
     )
 
+    # Each caller connects first (a client's set-up can take longer than the signal's delay),
+    # then all send together, so the SIGTERM meets eight requests truly in flight.
+    ready = threading.Barrier(9)
+
     def call() -> dict[str, Any] | None:
-        return _timed(gateway, login, token)[1]
+        with httpx.Client(timeout=10) as http:
+            http.get(f"http://127.0.0.1:{gateway.port}/healthz")
+            ready.wait()
+            try:
+                response = http.post(
+                    gateway.url, json={"query": login}, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.HTTPError:
+                return None
+            result: dict[str, Any] = response.json()
+            return result
 
     assert gateway.process is not None
     with ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(call) for _ in range(8)]
+        await asyncio.to_thread(ready.wait)
         await asyncio.sleep(0.05)
         started = time.monotonic()
         gateway.process.send_signal(signal.SIGTERM)
