@@ -85,6 +85,7 @@ def start_edge_server(
             metrics_token=METRICS_TOKEN,
             header_timeout_seconds=str(HEADER_TIMEOUT_SECONDS),
             rate_limit_scale="1000",
+            web_build="0",  # the edge is what is tested, not the web app
             **settings,
         )
     )

@@ -48,6 +48,7 @@ def ws_gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
     env["GRIDPOINTS_DATABASE_URL"] = database_url
     env["GRIDPOINTS_CORS_ORIGINS"] = ALLOWED_ORIGIN
+    env["GRIDPOINTS_WEB_BUILD"] = "0"  # frames are what is tested, not the web app
     if TEST_REDIS_URL:
         env["GRIDPOINTS_REDIS_URL"] = TEST_REDIS_URL
     process = servers.start(

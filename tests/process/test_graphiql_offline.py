@@ -43,6 +43,7 @@ def demo_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cwd = tmp_path_factory.mktemp("graphiql")
     port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
+    env["GRIDPOINTS_WEB_BUILD"] = "0"  # GraphiQL is what is tested, not the web app
     process = servers.start(
         [_gridpoints(), "serve", "--demo", "--port", str(port)],
         env,
