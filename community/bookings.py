@@ -46,6 +46,7 @@ NO_SHOW_LIMIT = 3
 NO_SHOW_PERIOD = timedelta(days=30)
 BLOCK_PERIOD = timedelta(days=14)
 OVERLAP_CONSTRAINT = "venue_booking_no_overlap"
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 MAX_PURPOSE_LENGTH = 200
 
 
@@ -201,10 +202,9 @@ async def book_venue(
     if holder is not None:
         raise SlotTaken(_taken_message(venue, holder), field="startsAt")
     try:
-        async with in_transaction():
-            await hold_open(venue.id)
-            await _check_not_closed(venue, starts, ends)  # again, now that no closure can start
-            return await _insert(actor, venue, starts, ends, party_size, what, event_id)
+        return await _insert_once_more_after_a_deadlock(
+            actor, venue, starts, ends, party_size, what, event_id
+        )
     except IntegrityError as error:
         if OVERLAP_CONSTRAINT not in str(error):
             raise
@@ -215,6 +215,41 @@ async def book_venue(
             return holder
         message = _taken_message(venue, holder) if holder is not None else None
         raise SlotTaken(message, field="startsAt") from None
+
+
+async def _insert_checked(
+    actor: Actor,
+    venue: Venue,
+    starts: datetime,
+    ends: datetime,
+    party_size: int,
+    purpose: str,
+    event_id: int | None,
+) -> Booking:
+    async with in_transaction():
+        await hold_open(venue.id)
+        await _check_not_closed(venue, starts, ends)  # again, now that no closure can start
+        return await _insert(actor, venue, starts, ends, party_size, purpose, event_id)
+
+
+async def _insert_once_more_after_a_deadlock(
+    actor: Actor,
+    venue: Venue,
+    starts: datetime,
+    ends: datetime,
+    party_size: int,
+    purpose: str,
+    event_id: int | None,
+) -> Booking:
+    """Two overlapping rows inserted at once can each wait on the other in the exclusion
+    constraint's check; PostgreSQL then aborts one. The aborted one tries again, and now meets
+    the other's committed row (the constraint's IntegrityError, handled by the caller)."""
+    try:
+        return await _insert_checked(actor, venue, starts, ends, party_size, purpose, event_id)
+    except Exception as error:
+        if getattr(error, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+    return await _insert_checked(actor, venue, starts, ends, party_size, purpose, event_id)
 
 
 def _taken_message(venue: Venue, holder: Booking) -> str:
