@@ -29,6 +29,8 @@ _UNREACHABLE = (
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.OperatorInterventionError,  # SQLSTATE 57: shutting down, crashed, starting
+    asyncpg.exceptions.ConnectionDoesNotExistError,
 )
 
 
