@@ -21,7 +21,7 @@ from pathlib import Path
 import asyncpg
 
 from community import bookings, venues
-from community.booking_rules import COMMUNITY_TZ, day_hours, local
+from community.booking_rules import COMMUNITY_TZ, local, weekly_hours
 from community.people import load_actor
 from gateway.db import apply_migrations, close_database, open_database
 from marketplace.adjustments import adjust_points
@@ -47,7 +47,7 @@ TERMS = venues.VenueTerms(
     min_notice_minutes=0,
     cancel_deadline_minutes=60,
     check_in_minutes=15,
-    opening_hours=tuple(day_hours(d, "00:00", "00:00") for d in range(7)),
+    opening_hours=weekly_hours("00:00", "00:00"),
     audiences=frozenset({VenueAudience.RESIDENT}),
 )
 

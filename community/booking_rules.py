@@ -10,7 +10,7 @@ venue is open across it. Slots are counted from the start of the (joined) window
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -78,6 +78,13 @@ def day_hours(weekday: int, opens: str, closes: str) -> DayHours:
     if end <= start:
         end += MINUTES_PER_DAY
     return DayHours(weekday=weekday, opens=start, closes=end)
+
+
+def weekly_hours(
+    opens: str, closes: str, weekdays: Iterable[int] = range(7)
+) -> tuple[DayHours, ...]:
+    """The same window on each of the weekdays (Monday is 0); "00:00"-"00:00" is open all day."""
+    return tuple(day_hours(weekday, opens, closes) for weekday in weekdays)
 
 
 def checked_week(hours: Sequence[DayHours]) -> list[list[int] | None]:

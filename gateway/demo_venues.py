@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from tortoise.expressions import Subquery
 
 from community import booking_jobs, booking_rules, bookings, venues
-from community.booking_rules import COMMUNITY_TZ, DayHours, day_hours, local
+from community.booking_rules import COMMUNITY_TZ, day_hours, local, weekly_hours
 from community.people import load_actor
 from community.venues import VenueTerms
 from models.actor import Actor
@@ -25,11 +25,6 @@ from models.people import User, UserRole
 from models.venues import Booking, Venue
 
 Progress = Callable[[str, int, int], None]
-WEEK = range(7)
-
-
-def _daily(opens: str, closes: str, days: range = WEEK) -> tuple[DayHours, ...]:
-    return tuple(day_hours(weekday, opens, closes) for weekday in days)
 
 
 HALL = VenueTerms(
@@ -43,7 +38,7 @@ HALL = VenueTerms(
     min_notice_minutes=24 * 60,
     cancel_deadline_minutes=24 * 60,
     check_in_minutes=20,
-    opening_hours=_daily("08:00", "21:00"),
+    opening_hours=weekly_hours("08:00", "21:00"),
     audiences=frozenset({VenueAudience.RESIDENT, VenueAudience.GRID_STAFF}),
     requires_approval=True,
 )
@@ -58,7 +53,7 @@ READING_ROOM = VenueTerms(
     min_notice_minutes=0,
     cancel_deadline_minutes=60,
     check_in_minutes=15,
-    opening_hours=_daily("09:00", "20:00", range(1, 7)),  # closed on Mondays
+    opening_hours=weekly_hours("09:00", "20:00", range(1, 7)),  # closed on Mondays
     audiences=frozenset({VenueAudience.RESIDENT}),
 )
 MEETING_ROOM = VenueTerms(
@@ -72,7 +67,7 @@ MEETING_ROOM = VenueTerms(
     min_notice_minutes=120,
     cancel_deadline_minutes=120,
     check_in_minutes=15,
-    opening_hours=_daily("08:30", "18:00", range(5)),
+    opening_hours=weekly_hours("08:30", "18:00", range(5)),
     audiences=frozenset({VenueAudience.GRID_STAFF, VenueAudience.MERCHANT}),
 )
 COURT = VenueTerms(
@@ -87,7 +82,7 @@ COURT = VenueTerms(
     cancel_deadline_minutes=120,
     check_in_minutes=15,
     opening_hours=(
-        *_daily("07:00", "22:00", range(4)),
+        *weekly_hours("07:00", "22:00", range(4)),
         day_hours(4, "07:00", "00:30"),
         day_hours(5, "07:00", "00:30"),
         day_hours(6, "07:00", "22:00"),

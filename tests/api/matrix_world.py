@@ -23,7 +23,7 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from community import bookings, events, notices, report_workflow, reports, suggestions, venues
-from community.booking_rules import COMMUNITY_TZ, day_hours, local
+from community.booking_rules import COMMUNITY_TZ, local, weekly_hours
 from community.grid import ensure_community
 from community.people import load_actor
 from marketplace import adjustments, merchants, offers, redemption
@@ -91,7 +91,7 @@ MATRIX_VENUE = venues.VenueTerms(
     min_notice_minutes=0,
     cancel_deadline_minutes=60,
     check_in_minutes=60,
-    opening_hours=tuple(day_hours(weekday, "00:00", "00:00") for weekday in range(7)),
+    opening_hours=weekly_hours("00:00", "00:00"),
     audiences=frozenset({VenueAudience.RESIDENT}),
 )
 

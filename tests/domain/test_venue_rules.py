@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from community import bookings, venues
-from community.booking_rules import COMMUNITY_TZ, day_hours
+from community.booking_rules import COMMUNITY_TZ, day_hours, weekly_hours
 from models.enums import BookingStatus, VenueAudience
 from models.errors import (
     AlreadyExists,
@@ -64,7 +64,7 @@ async def test_opening_hours_both_ways() -> None:
 
 async def test_a_venue_closed_on_a_weekday_takes_no_booking_that_day() -> None:
     cast = await people()
-    weekdays_only = tuple(day_hours(d, "08:00", "22:00") for d in range(5))
+    weekdays_only = weekly_hours("08:00", "22:00", range(5))
     room = await new_venue(cast.admin, opening_hours=weekdays_only)
     saturday = 5  # NOW is a Monday
     await refused(

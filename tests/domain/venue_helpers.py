@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from community import bookings, venues
-from community.booking_rules import COMMUNITY_TZ, DayHours, day_hours
+from community.booking_rules import COMMUNITY_TZ, DayHours, weekly_hours
 from models.actor import Actor
 from models.enums import Role, VenueAudience
 from models.venues import Booking, Venue, VenueClosure
@@ -24,7 +24,7 @@ def at(days: int, hour: int, minute: int = 0) -> datetime:
 
 
 def every_day(opens: str = "08:00", closes: str = "22:00") -> tuple[DayHours, ...]:
-    return tuple(day_hours(weekday, opens, closes) for weekday in range(7))
+    return weekly_hours(opens, closes)
 
 
 HALL = venues.VenueTerms(
