@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tortoise.expressions import Q
 
-from community.scope import is_grid_staff_of, looked_after_filter
+from community.scope import looked_after_filter
 from models.actor import Actor
 from models.civic import Report, ReportEvent
 from models.enums import ReportStatus, Role
@@ -20,17 +20,10 @@ from models.paging import Page, keyset_page
 WORKING_ROLES = (Role.GRID_MEMBER, Role.GRID_WORKER, Role.PROPERTY_MANAGER, Role.COMMUNITY_ADMIN)
 
 
-async def can_see_report(actor: Actor, report: Report) -> bool:
-    """Reporter, assignee, grid staff of the report's grid, or an admin of its community."""
-    if report.community_id != actor.community_id:
-        return False
-    if actor.is_admin or actor.user_id in (report.reporter_id, report.assignee_id):
-        return True
-    return await is_grid_staff_of(actor, report.micro_grid_id)
-
-
 def visible_reports(actor: Actor) -> Q:
-    """can_see_report as one filter, for queries that must stay one statement."""
+    """Who sees which report, the one place it is written: the reporter, the assignee, the
+    grid staff of the report's grid, or an admin of its community. A filter, so a queue stays
+    one statement and a single report is checked by the same words."""
     community = Q(community_id=actor.community_id)
     if actor.is_admin:
         return community
@@ -39,10 +32,15 @@ def visible_reports(actor: Actor) -> Q:
     return community & (mine if grids is None else mine | grids)
 
 
+async def can_see_report(actor: Actor, report: Report) -> bool:
+    """visible_reports for one report already loaded (one statement)."""
+    return await Report.filter(visible_reports(actor), id=report.id).exists()
+
+
 async def get_report(*, actor: Actor, report_id: int) -> Report:
-    """One report the actor may see, else NotFound."""
-    report = await Report.get_or_none(id=report_id)
-    if report is None or not await can_see_report(actor, report):
+    """One report the actor may see, else NotFound (one statement)."""
+    report = await Report.filter(visible_reports(actor), id=report_id).first()
+    if report is None:
         raise NotFound("No such report.", field="reportId")
     return report
 

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from community.media import check_photos, stored
 from community.people import load_actor
-from community.report_queries import can_see_report
+from community.report_queries import visible_reports
 from community.scope import is_grid_member_of, is_grid_staff_of, is_grid_worker_of
 from community.service_levels import is_overdue
 from marketplace.earning import settle_award, void_award
@@ -194,12 +194,8 @@ async def may_take(actor: Actor, report: Report, transition: Transition) -> bool
 
 async def _open(step: Step, actor: Actor, report_id: int) -> tuple[Report, Transition]:
     """Lock the report and check, in order: visible, step allowed now, actor allowed."""
-    report = (
-        await Report.filter(id=report_id, community_id=actor.community_id)
-        .select_for_update()
-        .first()
-    )
-    if report is None or not await can_see_report(actor, report):
+    report = await Report.filter(visible_reports(actor), id=report_id).select_for_update().first()
+    if report is None:
         raise NotFound("No such report.", field="reportId")
     transition = transition_for(step, report)
     refused = await refusal(actor, report, transition)
