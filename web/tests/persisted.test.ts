@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { parse } from 'graphql'
+import { Kind, parse } from 'graphql'
 import * as operations from '../src/graphql/operations'
 import { persistedAwareFetch } from '../src/graphql/client'
 
@@ -17,8 +17,9 @@ describe('the persisted-documents manifest', () => {
       expect(hash, name).toMatch(/^sha256:[0-9a-f]{64}$/)
       const text = manifest[hash!]!
       expect(`sha256:${createHash('sha256').update(text).digest('hex')}`, name).toBe(hash)
-      const operation = parse(text).definitions[0] as { name?: { value: string } }
-      expect(`${operation.name?.value}Document`).toBe(name)
+      // The fragments it spreads come first in the text: find the operation itself.
+      const operation = parse(text).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)
+      expect(`${operation?.name?.value}Document`).toBe(name)
     }
   })
 })

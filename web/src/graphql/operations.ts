@@ -3,25 +3,25 @@ import { graphql } from '../gql'
 // Every operation the app sends. codegen types them and writes the persisted-documents
 // manifest (dist/persisted-documents.json) from this file.
 
+// What login and register both start a session from.
+export const NewSessionFragment = graphql(`
+  fragment NewSession on AuthPayload {
+    accessToken
+    refreshToken
+    user { id displayName roles }
+    errors { code field message }
+  }
+`)
+
 export const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
-    login(input: $input) {
-      accessToken
-      refreshToken
-      user { id displayName roles }
-      errors { code field message }
-    }
+    login(input: $input) { ...NewSession }
   }
 `)
 
 export const RegisterDocument = graphql(`
   mutation Register($input: RegisterInput!) {
-    register(input: $input) {
-      accessToken
-      refreshToken
-      user { id displayName roles }
-      errors { code field message }
-    }
+    register(input: $input) { ...NewSession }
   }
 `)
 
@@ -94,25 +94,26 @@ export const MyReportsDocument = graphql(`
 `)
 
 
+// The report page shows the query's answer, then each pushed update, in its place.
+export const ReportDetailFragment = graphql(`
+  fragment ReportDetail on Report {
+    id category description status address latitude longitude createdAt dueAt overdue
+    pointsAwarded likelyDuplicate photoUrls
+    timeline { at fromStatus toStatus note actor { id displayName } }
+  }
+`)
+
 export const ReportDocument = graphql(`
   query Report($id: ID!) {
     node(id: $id) {
-      ... on Report {
-        id category description status address latitude longitude createdAt dueAt overdue
-        pointsAwarded likelyDuplicate photoUrls
-        timeline { at fromStatus toStatus note actor { id displayName } }
-      }
+      ... on Report { ...ReportDetail }
     }
   }
 `)
 
 export const ReportUpdatedDocument = graphql(`
   subscription ReportUpdated($id: ID!) {
-    reportUpdated(reportId: $id) {
-      id category description status address latitude longitude createdAt dueAt overdue
-      pointsAwarded likelyDuplicate photoUrls
-      timeline { at fromStatus toStatus note actor { id displayName } }
-    }
+    reportUpdated(reportId: $id) { ...ReportDetail }
   }
 `)
 
@@ -130,21 +131,23 @@ export const EventsDocument = graphql(`
   }
 `)
 
+// Taking a place and giving it up answer alike: the signup and the event's new counts.
+export const SignupChangeFragment = graphql(`
+  fragment SignupChange on EventSignupPayload {
+    signup { id status event { id confirmedCount waitlistCount } }
+    errors { code field message }
+  }
+`)
+
 export const SignUpDocument = graphql(`
   mutation SignUp($eventId: ID!) {
-    signUpForEvent(eventId: $eventId) {
-      signup { id status event { id confirmedCount waitlistCount } }
-      errors { code field message }
-    }
+    signUpForEvent(eventId: $eventId) { ...SignupChange }
   }
 `)
 
 export const CancelSignupDocument = graphql(`
   mutation CancelSignup($eventId: ID!) {
-    cancelEventSignup(eventId: $eventId) {
-      signup { id status event { id confirmedCount waitlistCount } }
-      errors { code field message }
-    }
+    cancelEventSignup(eventId: $eventId) { ...SignupChange }
   }
 `)
 
