@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { describeMemo } from '../src/lib/memo'
 import { instantToLocal, localToInstant, createInput, emptyOfferFields } from '../src/lib/offerForm'
 import { chinaDay, chinaDayStart } from '../src/lib/dates'
-import { statusBadge } from '../src/lib/status'
 
 describe('describeMemo: every points entry says why', () => {
   it('names the report, event, suggestion or voucher', () => {
@@ -40,13 +39,5 @@ describe('China time in forms', () => {
       validFrom: null,
       validUntil: null,
     })
-  })
-})
-
-describe('statusBadge', () => {
-  it('colours done, refused and in-progress reports apart', () => {
-    expect(['VERIFIED', 'RESOLVED', 'REJECTED', 'ESCALATED', 'SUBMITTED', 'ACCEPTED', 'DISPATCHED'].map(statusBadge)).toEqual([
-      'ok', 'ok', 'bad', 'bad', 'warn', 'warn', 'warn',
-    ])
   })
 })

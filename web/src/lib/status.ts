@@ -1,6 +1,67 @@
-/** The badge colour of a report's status: done, in progress, or refused. */
-export function statusBadge(status: string): 'ok' | 'warn' | 'bad' {
-  if (status === 'VERIFIED' || status === 'RESOLVED') return 'ok'
-  if (status === 'REJECTED' || status === 'ESCALATED') return 'bad'
-  return 'warn'
+import type {
+  MerchantStatus,
+  OfferStatus,
+  ReportStatus,
+  SignupStatus,
+  SuggestionStatus,
+  VoucherStatus,
+} from '../gql/graphql'
+
+/** A badge's colour: done or usable, on the way or waiting, refused or over. */
+export type Tone = 'ok' | 'warn' | 'bad'
+
+/** What a status badge shows: its colour and the catalogue key of its label. */
+export interface Badge {
+  tone: Tone
+  label: string
 }
+
+// One table per status enum, typed by the schema's enum: a value the schema adds
+// does not build until it has a colour here.
+function badges<Status extends string>(catalogue: string, tones: Record<Status, Tone>): (status: Status) => Badge {
+  return (status) => ({ tone: tones[status], label: `${catalogue}.${status}` })
+}
+
+export const reportBadge = badges<ReportStatus>('reportStatus', {
+  SUBMITTED: 'warn',
+  ACCEPTED: 'warn',
+  DISPATCHED: 'warn',
+  RESOLVED: 'ok',
+  VERIFIED: 'ok',
+  REJECTED: 'bad',
+  ESCALATED: 'bad',
+  WITHDRAWN: 'warn',
+})
+
+export const merchantBadge = badges<MerchantStatus>('merchantStatus', {
+  ACTIVE: 'ok',
+  PENDING: 'warn',
+  SUSPENDED: 'bad',
+})
+
+export const offerBadge = badges<OfferStatus>('offerStatus', {
+  ACTIVE: 'ok',
+  PAUSED: 'warn',
+  ENDED: 'warn',
+})
+
+export const voucherBadge = badges<VoucherStatus>('voucherStatus', {
+  ISSUED: 'ok',
+  USED: 'warn',
+  CANCELLED: 'bad',
+  EXPIRED: 'bad',
+})
+
+export const suggestionBadge = badges<SuggestionStatus>('suggestionStatus', {
+  SUBMITTED: 'warn',
+  ADOPTED: 'ok',
+  DECLINED: 'bad',
+})
+
+// The events page shows one's own signup in the same colour whatever its state.
+export const signupBadge = badges<SignupStatus>('signupStatus', {
+  CONFIRMED: 'ok',
+  WAITLISTED: 'ok',
+  ATTENDED: 'ok',
+  CANCELLED: 'ok',
+})
