@@ -23,45 +23,18 @@ function badges<Status extends string>(catalogue: string, tones: Record<Status, 
 }
 
 export const reportBadge = badges<ReportStatus>('reportStatus', {
-  SUBMITTED: 'warn',
-  ACCEPTED: 'warn',
-  DISPATCHED: 'warn',
-  RESOLVED: 'ok',
-  VERIFIED: 'ok',
-  REJECTED: 'bad',
-  ESCALATED: 'bad',
-  WITHDRAWN: 'warn',
+  SUBMITTED: 'warn', ACCEPTED: 'warn', DISPATCHED: 'warn', WITHDRAWN: 'warn',
+  RESOLVED: 'ok', VERIFIED: 'ok',
+  REJECTED: 'bad', ESCALATED: 'bad',
 })
 
-export const merchantBadge = badges<MerchantStatus>('merchantStatus', {
-  ACTIVE: 'ok',
-  PENDING: 'warn',
-  SUSPENDED: 'bad',
-})
+export const merchantBadge = badges<MerchantStatus>('merchantStatus', { ACTIVE: 'ok', PENDING: 'warn', SUSPENDED: 'bad' })
 
-export const offerBadge = badges<OfferStatus>('offerStatus', {
-  ACTIVE: 'ok',
-  PAUSED: 'warn',
-  ENDED: 'warn',
-})
+export const offerBadge = badges<OfferStatus>('offerStatus', { ACTIVE: 'ok', PAUSED: 'warn', ENDED: 'warn' })
 
-export const voucherBadge = badges<VoucherStatus>('voucherStatus', {
-  ISSUED: 'ok',
-  USED: 'warn',
-  CANCELLED: 'bad',
-  EXPIRED: 'bad',
-})
+export const voucherBadge = badges<VoucherStatus>('voucherStatus', { ISSUED: 'ok', USED: 'warn', CANCELLED: 'bad', EXPIRED: 'bad' })
 
-export const suggestionBadge = badges<SuggestionStatus>('suggestionStatus', {
-  SUBMITTED: 'warn',
-  ADOPTED: 'ok',
-  DECLINED: 'bad',
-})
+export const suggestionBadge = badges<SuggestionStatus>('suggestionStatus', { SUBMITTED: 'warn', ADOPTED: 'ok', DECLINED: 'bad' })
 
 // The events page shows one's own signup in the same colour whatever its state.
-export const signupBadge = badges<SignupStatus>('signupStatus', {
-  CONFIRMED: 'ok',
-  WAITLISTED: 'ok',
-  ATTENDED: 'ok',
-  CANCELLED: 'ok',
-})
+export const signupBadge = badges<SignupStatus>('signupStatus', { CONFIRMED: 'ok', WAITLISTED: 'ok', ATTENDED: 'ok', CANCELLED: 'ok' })
