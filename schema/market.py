@@ -1,15 +1,14 @@
-"""The points economy's GraphQL shapes: entries, earning rules, merchants, offers, vouchers."""
+"""The points economy's GraphQL shapes: earning rules, merchants, offers, vouchers."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from marketplace.earning import Rule
 from marketplace.settlement import Settlement
-from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
 from resolvers import market as resolve
 from resolvers import points as resolve_points
@@ -19,72 +18,7 @@ from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import MerchantStatus, OfferStatus, PointsReason, VoucherStatus
 from schema.errors import UserError
-
-if TYPE_CHECKING:
-    from schema.people import UserType
-    from schema.points import EarningRuleVersionType
-    from schema.points_sources import PointsSource
-
-
-@strawberry.type(
-    name="PointsEntry",
-    description="One line of a wallet's ledger: points in or out, and the balance after.",
-)
-class PointsEntryType(Node):
-    row: strawberry.Private[Entry]
-    amount: int = strawberry.field(description="Positive when earned, negative when spent.")
-    reason: PointsReason = strawberry.field(description="Why the points moved.")
-    balance_after: int = strawberry.field(description="The wallet's balance after this entry.")
-    memo: str | None = strawberry.field(
-        description="A note, e.g. an admin's reason for an adjustment."
-    )
-    created_at: datetime = strawberry.field(description="When the points moved.")
-
-    @classmethod
-    def of(cls, row: Entry) -> PointsEntryType:
-        return cls(
-            id=strawberry.ID(global_id("PointsEntry", row.id)),
-            row=row,
-            amount=int(row.amount),
-            reason=row.reason,
-            balance_after=int(row.balance_after),
-            memo=row.memo,
-            created_at=row.created_at,
-        )
-
-    @strawberry.field(
-        description="What the points are for, when the viewer may see it: a report, an event "
-        "sign-up, a suggestion, a voucher, an admin's adjustment, an expired lot, a settlement."
-    )
-    async def source(
-        self, info: Info
-    ) -> Annotated[PointsSource, strawberry.lazy("schema.points_sources")] | None:
-        from schema.points_sources import source_type_of
-
-        row = await resolve_points.source_of(info.context.scope, self.row)
-        shown: PointsSource | None = source_type_of(row)
-        return shown
-
-    @strawberry.field(description="The earning-rule version that priced it; null if none did.")
-    async def rule_version(
-        self, info: Info
-    ) -> Annotated[EarningRuleVersionType, strawberry.lazy("schema.points")] | None:
-        from schema.points import EarningRuleVersionType
-
-        row = await resolve_points.rule_version_of(info.context.scope, self.row)
-        return EarningRuleVersionType.of(row) if row else None
-
-    @strawberry.field(
-        description="Who approved it: the verifier, the organiser at check-in, the admin; "
-        "null for the system's own jobs."
-    )
-    async def approved_by(
-        self, info: Info
-    ) -> Annotated[UserType, strawberry.lazy("schema.people")] | None:
-        from schema.people import UserType
-
-        row = await resolve_points.approver_of(info.context.scope, self.row)
-        return UserType.of(row) if row else None
+from schema.people import UserType
 
 
 @strawberry.type(name="EarningRule", description="How many points one kind of civic work earns.")
@@ -241,11 +175,7 @@ class VoucherType(Node):
     @strawberry.field(
         description="Who holds it; null unless own, the merchant's or an admin's view."
     )
-    async def holder(
-        self, info: Info
-    ) -> Annotated[UserType, strawberry.lazy("schema.people")] | None:
-        from schema.people import UserType
-
+    async def holder(self, info: Info) -> UserType | None:
         row = await resolve.voucher_holder(info.context.scope, self.row)
         return UserType.of(row) if row else None
 
@@ -300,24 +230,6 @@ class SetEarningRuleInput(CommandInput):
 @strawberry.type(description="The result of setEarningRule.")
 class EarningRulePayload:
     rule: EarningRuleType | None = strawberry.field(description="The rule as set; null on errors.")
-    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
-
-
-@strawberry.input(description="A manual correction of a user's points.")
-class AdjustPointsInput(CommandInput):
-    user_id: strawberry.ID = strawberry.field(description="Whose wallet.")
-    amount: int = strawberry.field(description="Points to add, or take away when negative.")
-    memo: str = strawberry.field(description="Why: kept with the entry.")
-    idempotency_key: str = strawberry.field(
-        description="A client-chosen key: retrying with it never moves points twice."
-    )
-
-
-@strawberry.type(description="The result of adjustPoints.")
-class PointsEntryPayload:
-    entry: PointsEntryType | None = strawberry.field(
-        description="The new ledger entry; null on errors."
-    )
     errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 

@@ -13,8 +13,8 @@ from resolvers.ids import decode_cursor
 from schema.base import After, Connection, First
 from schema.commands import perform
 from schema.context import Info
+from schema.ledger import AdjustPointsInput, PointsEntryPayload, PointsEntryType
 from schema.market import (
-    AdjustPointsInput,
     CreateOfferInput,
     EarningRulePayload,
     EarningRuleType,
@@ -22,8 +22,6 @@ from schema.market import (
     MerchantType,
     OfferPayload,
     OfferType,
-    PointsEntryPayload,
-    PointsEntryType,
     RedeemOfferInput,
     RedemptionPayload,
     RegisterMerchantInput,

@@ -18,7 +18,8 @@ from resolvers import civic, market, people, venues
 from resolvers.node import FetchMany, one_at_a_time
 from schema.base import Node
 from schema.civic import EventSignupType, EventType, NoticeType, ReportType, SuggestionType
-from schema.market import MerchantType, OfferType, PointsEntryType, VoucherType
+from schema.ledger import PointsEntryType
+from schema.market import MerchantType, OfferType, VoucherType
 from schema.people import CommunityType, CourtyardType, MicroGridType, UserType
 from schema.venues import BookingType, VenueType
 

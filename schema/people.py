@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -17,8 +17,26 @@ from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import Role, VoucherStatus
 from schema.errors import UserError
-from schema.market import MerchantType, PointsEntryType, VoucherType
-from schema.points import ExpiringPointsType
+
+if TYPE_CHECKING:
+    from schema.ledger import PointsEntryType
+    from schema.market import MerchantType, VoucherType
+    from schema.points import ExpiringPointsType
+
+# The one way back up the import graph. A user's wallet is shown with types of modules that
+# import this one (a voucher's holder is a User), so they are named the way strawberry breaks
+# a circle, lazily by module (strawberry.lazy), and built through the same names (`_built`).
+# tests/test_layering.py keeps every other import of schema/ pointing one way.
+PointsEntry = Annotated["PointsEntryType", strawberry.lazy("schema.ledger")]
+Voucher = Annotated["VoucherType", strawberry.lazy("schema.market")]
+Merchant = Annotated["MerchantType", strawberry.lazy("schema.market")]
+ExpiringPoints = Annotated["ExpiringPointsType", strawberry.lazy("schema.points")]
+
+
+def _built(lazy: Any) -> Any:
+    """The class a lazy name above stands for (its module is imported on first use)."""
+    (reference,) = lazy.__metadata__
+    return reference.resolve_forward_ref(lazy.__origin__).resolve_type()
 
 
 @strawberry.type(
@@ -65,20 +83,20 @@ class UserType(Node):
         description="The user's points that will expire, soonest first, grouped by when "
         f'("N points expire on DATE"). {WALLET_RULE}'
     )
-    async def expiring_points(self, info: Info) -> list[ExpiringPointsType] | None:
+    async def expiring_points(self, info: Info) -> list[ExpiringPoints] | None:
         rows = await points.expiring_points(info.context.scope, self.row)
-        return None if rows is None else [ExpiringPointsType.of(row) for row in rows]
+        return None if rows is None else [_built(ExpiringPoints).of(row) for row in rows]
 
     @strawberry.field(
         description="The user's ledger entries, newest first; null unless own or admin."
     )
     async def points_history(
         self, info: Info, first: First = None, after: After = None
-    ) -> Connection[PointsEntryType] | None:
+    ) -> Connection[PointsEntry] | None:
         page = await market.points_history(info.context.scope, self.row, first=first, after=after)
         if page is None:
             return None
-        return Connection.of(page, PointsEntryType.of, after=decode_cursor(after))
+        return Connection.of(page, _built(PointsEntry).of, after=decode_cursor(after))
 
     @strawberry.field(description="The user's vouchers, newest first; null unless own or admin.")
     async def vouchers(
@@ -89,18 +107,18 @@ class UserType(Node):
         status: Annotated[
             VoucherStatus | None, strawberry.argument(description="Only vouchers in this status.")
         ] = None,
-    ) -> Connection[VoucherType] | None:
+    ) -> Connection[Voucher] | None:
         page = await market.user_vouchers(
             info.context.scope, self.row, status=status, first=first, after=after
         )
         if page is None:
             return None
-        return Connection.of(page, VoucherType.of, after=decode_cursor(after))
+        return Connection.of(page, _built(Voucher).of, after=decode_cursor(after))
 
     @strawberry.field(description="The merchants this user operates; empty unless own or admin.")
-    async def merchants(self, info: Info) -> list[MerchantType]:
+    async def merchants(self, info: Info) -> list[Merchant]:
         rows = await market.user_merchants(info.context.scope, self.row)
-        return [MerchantType.of(row) for row in rows]
+        return [_built(Merchant).of(row) for row in rows]
 
     @strawberry.field(description="The micro-grids a grid member or grid worker looks after.")
     async def assigned_grids(self, info: Info) -> list[MicroGridType]:

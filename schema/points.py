@@ -5,7 +5,6 @@ sources that explain an entry."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -20,13 +19,8 @@ from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import ExpiryRule, PointsReason
 from schema.errors import UserError
-
-if TYPE_CHECKING:
-    from schema.market import MerchantType
-    from schema.people import UserType
-
-
-Lazy = strawberry.lazy
+from schema.market import MerchantType
+from schema.people import UserType
 
 
 @strawberry.type(name="ExpiringPoints", description="Points of a wallet that expire together.")
@@ -144,9 +138,7 @@ class MerchantSettlementType:
         )
 
     @strawberry.field(description="The merchant settled.")
-    async def merchant(self, info: Info) -> Annotated[MerchantType, Lazy("schema.market")]:
-        from schema.market import MerchantType
-
+    async def merchant(self, info: Info) -> MerchantType:
         return MerchantType.of(
             await resolve_market.merchant(info.context.scope, self.row.merchant_id)
         )
@@ -219,9 +211,7 @@ class MerchantOwedType:
     unsettled: int = strawberry.field(description="The merchant account's balance.")
 
     @strawberry.field(description="The merchant.")
-    async def merchant(self) -> Annotated[MerchantType, Lazy("schema.market")]:
-        from schema.market import MerchantType
-
+    async def merchant(self) -> MerchantType:
         return MerchantType.of(self.row.merchant)
 
 
@@ -270,9 +260,7 @@ class PoolFundingType:
         return cls(row=row, amount=int(row.amount), memo=row.memo, funded_at=row.created_at)
 
     @strawberry.field(description="The admin who funded it.")
-    async def funded_by(self, info: Info) -> Annotated[UserType, Lazy("schema.people")] | None:
-        from schema.people import UserType
-
+    async def funded_by(self, info: Info) -> UserType | None:
         if self.row.actor_id is None:
             return None
         user = await info.context.scope.loaders.user.load(self.row.actor_id)

@@ -21,7 +21,7 @@ from resolvers.scope import RequestScope
 from schema.civic import ReportType
 from schema.context import Info
 from schema.errors import graphql_error
-from schema.market import PointsEntryType
+from schema.ledger import PointsEntryType
 from schema.masking import masked
 
 
