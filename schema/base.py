@@ -57,7 +57,8 @@ class Connection(Generic[T]):
     page_info: PageInfo = strawberry.field(description="Whether more pages follow.")
 
     @classmethod
-    def of(cls, page: Page[R], wrap: Callable[[R], T], *, after: int | None) -> Connection[T]:
+    def of(cls, page: Page[R], wrap: Callable[[R], T], *, after: str | None) -> Connection[T]:
+        """The page's rows wrapped as edges; `after` is the cursor the page was asked after."""
         edges = [Edge(cursor=cursor(row.pk), node=wrap(row)) for row in page.items]
         return cls(
             edges=edges,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from community import events, notices, report_workflow, service_levels, suggestions
 from resolvers import civic as resolve
-from resolvers.ids import decode_cursor
 from schema.base import After, Connection, First
 from schema.civic import (
     CheckInInput,
@@ -63,10 +62,6 @@ def _levels(hours: dict[ReportCategory, float]) -> list[ServiceLevel]:
     return [ServiceLevel(category=category, hours=value) for category, value in hours.items()]
 
 
-def _after(after: str | None) -> int | None:
-    return decode_cursor(after)
-
-
 @strawberry.type
 class CivicQuery:
     @strawberry.field(
@@ -85,7 +80,7 @@ class CivicQuery:
         page = await resolve.list_reports(
             info.context.scope, status=status, first=first, after=after
         )
-        return Connection.of(page, ReportType.of, after=_after(after))
+        return Connection.of(page, ReportType.of, after=after)
 
     @strawberry.field(
         extensions=[FailsAlone(empty_connection)],
@@ -95,7 +90,7 @@ class CivicQuery:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[EventType]:
         page = await resolve.list_events(info.context.scope, first=first, after=after)
-        return Connection.of(page, EventType.of, after=_after(after))
+        return Connection.of(page, EventType.of, after=after)
 
     @strawberry.field(
         extensions=[FailsAlone(empty_connection)],
@@ -114,7 +109,7 @@ class CivicQuery:
         page = await resolve.list_suggestions(
             info.context.scope, status=status, first=first, after=after
         )
-        return Connection.of(page, SuggestionType.of, after=_after(after))
+        return Connection.of(page, SuggestionType.of, after=after)
 
     @strawberry.field(
         extensions=[FailsAlone(empty_connection)],
@@ -130,7 +125,7 @@ class CivicQuery:
         ] = None,
     ) -> Connection[NoticeType]:
         page = await resolve.list_notices(info.context.scope, kind=kind, first=first, after=after)
-        return Connection.of(page, NoticeType.of, after=_after(after))
+        return Connection.of(page, NoticeType.of, after=after)
 
     @strawberry.field(
         description="Hours within which a report of each category must be verified.",
@@ -140,14 +135,33 @@ class CivicQuery:
         return _levels(await resolve.service_level_hours(info.context.scope))
 
 
+# The mutations' arguments, with what each one is.
+SubmitReportArg = Annotated[SubmitReportInput, strawberry.argument(description="The report.")]
+ReportArg = Annotated[ReportActionInput, strawberry.argument(description="The report.")]
+RejectReportArg = Annotated[
+    ReportActionInput, strawberry.argument(description="The report, with the reason as note.")
+]
+DispatchReportArg = Annotated[
+    DispatchReportInput, strawberry.argument(description="The report and its assignee.")
+]
+ResolveReportArg = Annotated[
+    ResolveReportInput, strawberry.argument(description="The report and photos of the fix.")
+]
+ServiceLevelArg = Annotated[
+    SetServiceLevelInput, strawberry.argument(description="The category and its hours.")
+]
+CreateEventArg = Annotated[CreateEventInput, strawberry.argument(description="The event.")]
+EventId = Annotated[strawberry.ID, strawberry.argument(description="The event.")]
+CheckInArg = Annotated[CheckInInput, strawberry.argument(description="The event and the attendee.")]
+SuggestionArg = Annotated[SubmitSuggestionInput, strawberry.argument(description="The suggestion.")]
+ReviewArg = Annotated[ReviewSuggestionInput, strawberry.argument(description="The decision.")]
+NoticeArg = Annotated[PublishNoticeInput, strawberry.argument(description="The notice.")]
+
+
 @strawberry.type
 class CivicMutation:
     @strawberry.mutation(description="Report a problem; photos go as multipart files.")
-    async def submit_report(
-        self,
-        info: Info,
-        input: Annotated[SubmitReportInput, strawberry.argument(description="The report.")],
-    ) -> ReportPayload:
+    async def submit_report(self, info: Info, input: SubmitReportArg) -> ReportPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -166,147 +180,64 @@ class CivicMutation:
         )
 
     @strawberry.mutation(description="Take a submitted report on (its grid's members and worker).")
-    async def accept_report(
-        self,
-        info: Info,
-        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
-    ) -> ReportPayload:
+    async def accept_report(self, info: Info, input: ReportArg) -> ReportPayload:
         return await perform(
-            info,
-            report_workflow.accept_report,
-            input,
-            ReportPayload,
-            report=ReportType.of,
+            info, report_workflow.accept_report, input, ReportPayload, report=ReportType.of
         )
 
     @strawberry.mutation(description="Send an accepted report to someone to fix (its grid worker).")
-    async def dispatch_report(
-        self,
-        info: Info,
-        input: Annotated[
-            DispatchReportInput, strawberry.argument(description="The report and its assignee.")
-        ],
-    ) -> ReportPayload:
+    async def dispatch_report(self, info: Info, input: DispatchReportArg) -> ReportPayload:
         return await perform(
-            info,
-            report_workflow.dispatch_report,
-            input,
-            ReportPayload,
-            report=ReportType.of,
+            info, report_workflow.dispatch_report, input, ReportPayload, report=ReportType.of
         )
 
     @strawberry.mutation(
         description="Mark a dispatched report fixed (its assignee; a dispute by its grid member)."
     )
-    async def resolve_report(
-        self,
-        info: Info,
-        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
-    ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.resolve_report(
-                scope, report_id=input.report_id, note=input.note, photos=None
-            ),
-            ReportPayload,
-            report=ReportType.of,
-        )
+    async def resolve_report(self, info: Info, input: ReportArg) -> ReportPayload:
+        return await _resolve_report(info, input, photos=None)
 
     @strawberry.mutation(description="Resolve a report with photos of the fix.")
     async def resolve_report_with_photos(
-        self,
-        info: Info,
-        input: Annotated[
-            ResolveReportInput, strawberry.argument(description="The report and photos of the fix.")
-        ],
+        self, info: Info, input: ResolveReportArg
     ) -> ReportPayload:
-        scope = info.context.scope
-        return await mutate(
-            info,
-            lambda: resolve.resolve_report(
-                scope, report_id=input.report_id, note=input.note, photos=input.photos
-            ),
-            ReportPayload,
-            report=ReportType.of,
-        )
+        return await _resolve_report(info, input, photos=input.photos)
 
     @strawberry.mutation(
         description="Confirm the fix on site; the reporter earns points (grid worker)."
     )
-    async def verify_report(
-        self,
-        info: Info,
-        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
-    ) -> ReportPayload:
+    async def verify_report(self, info: Info, input: ReportArg) -> ReportPayload:
         return await perform(
-            info,
-            report_workflow.verify_report,
-            input,
-            ReportPayload,
-            report=ReportType.of,
+            info, report_workflow.verify_report, input, ReportPayload, report=ReportType.of
         )
 
     @strawberry.mutation(
         description="Close a report as not actionable; the note gives the reason (its grid staff)."
     )
-    async def reject_report(
-        self,
-        info: Info,
-        input: Annotated[
-            ReportActionInput,
-            strawberry.argument(description="The report, with the reason as note."),
-        ],
-    ) -> ReportPayload:
+    async def reject_report(self, info: Info, input: RejectReportArg) -> ReportPayload:
         return await perform(
-            info,
-            report_workflow.reject_report,
-            input,
-            ReportPayload,
-            report=ReportType.of,
+            info, report_workflow.reject_report, input, ReportPayload, report=ReportType.of
         )
 
     @strawberry.mutation(
         description="The reporter takes back a report not yet dispatched; its held points are "
         "voided."
     )
-    async def withdraw_report(
-        self,
-        info: Info,
-        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
-    ) -> ReportPayload:
+    async def withdraw_report(self, info: Info, input: ReportArg) -> ReportPayload:
         return await perform(
-            info,
-            report_workflow.withdraw_report,
-            input,
-            ReportPayload,
-            report=ReportType.of,
+            info, report_workflow.withdraw_report, input, ReportPayload, report=ReportType.of
         )
 
     @strawberry.mutation(
         description="Hand a report up to the admins (its grid staff; its reporter once overdue)."
     )
-    async def escalate_report(
-        self,
-        info: Info,
-        input: Annotated[ReportActionInput, strawberry.argument(description="The report.")],
-    ) -> ReportPayload:
+    async def escalate_report(self, info: Info, input: ReportArg) -> ReportPayload:
         return await perform(
-            info,
-            report_workflow.escalate_report,
-            input,
-            ReportPayload,
-            report=ReportType.of,
+            info, report_workflow.escalate_report, input, ReportPayload, report=ReportType.of
         )
 
     @strawberry.mutation(description="Set a category's service level (admins only).")
-    async def set_service_level(
-        self,
-        info: Info,
-        input: Annotated[
-            SetServiceLevelInput, strawberry.argument(description="The category and its hours.")
-        ],
-    ) -> ServiceLevelsPayload:
+    async def set_service_level(self, info: Info, input: ServiceLevelArg) -> ServiceLevelsPayload:
         return await perform(
             info,
             service_levels.set_service_level,
@@ -316,25 +247,11 @@ class CivicMutation:
         )
 
     @strawberry.mutation(description="Announce an event (grid workers, merchants and admins).")
-    async def create_event(
-        self,
-        info: Info,
-        input: Annotated[CreateEventInput, strawberry.argument(description="The event.")],
-    ) -> EventPayload:
-        return await perform(
-            info,
-            events.create_event,
-            input,
-            EventPayload,
-            event=EventType.of,
-        )
+    async def create_event(self, info: Info, input: CreateEventArg) -> EventPayload:
+        return await perform(info, events.create_event, input, EventPayload, event=EventType.of)
 
     @strawberry.mutation(description="Take a place at an event, or join its waiting list.")
-    async def sign_up_for_event(
-        self,
-        info: Info,
-        event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
-    ) -> EventSignupPayload:
+    async def sign_up_for_event(self, info: Info, event_id: EventId) -> EventSignupPayload:
         return await perform(
             info,
             events.sign_up,
@@ -344,11 +261,7 @@ class CivicMutation:
         )
 
     @strawberry.mutation(description="Give up one's place; the first waiting gets it.")
-    async def cancel_event_signup(
-        self,
-        info: Info,
-        event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
-    ) -> EventSignupPayload:
+    async def cancel_event_signup(self, info: Info, event_id: EventId) -> EventSignupPayload:
         return await perform(
             info,
             events.cancel_signup,
@@ -360,27 +273,13 @@ class CivicMutation:
     @strawberry.mutation(
         description="Record that someone attended; they earn the reward (organizer)."
     )
-    async def check_in_attendee(
-        self,
-        info: Info,
-        input: Annotated[
-            CheckInInput, strawberry.argument(description="The event and the attendee.")
-        ],
-    ) -> EventSignupPayload:
+    async def check_in_attendee(self, info: Info, input: CheckInArg) -> EventSignupPayload:
         return await perform(
-            info,
-            events.check_in,
-            input,
-            EventSignupPayload,
-            signup=EventSignupType.of,
+            info, events.check_in, input, EventSignupPayload, signup=EventSignupType.of
         )
 
     @strawberry.mutation(description="Suggest an idea to the community.")
-    async def submit_suggestion(
-        self,
-        info: Info,
-        input: Annotated[SubmitSuggestionInput, strawberry.argument(description="The suggestion.")],
-    ) -> SuggestionPayload:
+    async def submit_suggestion(self, info: Info, input: SuggestionArg) -> SuggestionPayload:
         return await perform(
             info,
             suggestions.submit_suggestion,
@@ -390,11 +289,7 @@ class CivicMutation:
         )
 
     @strawberry.mutation(description="Adopt or decline a suggestion (admins).")
-    async def review_suggestion(
-        self,
-        info: Info,
-        input: Annotated[ReviewSuggestionInput, strawberry.argument(description="The decision.")],
-    ) -> SuggestionPayload:
+    async def review_suggestion(self, info: Info, input: ReviewArg) -> SuggestionPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -409,15 +304,21 @@ class CivicMutation:
         )
 
     @strawberry.mutation(description="Publish a notice (grid workers and admins).")
-    async def publish_notice(
-        self,
-        info: Info,
-        input: Annotated[PublishNoticeInput, strawberry.argument(description="The notice.")],
-    ) -> NoticePayload:
+    async def publish_notice(self, info: Info, input: NoticeArg) -> NoticePayload:
         return await perform(
-            info,
-            notices.publish_notice,
-            input,
-            NoticePayload,
-            notice=NoticeType.of,
+            info, notices.publish_notice, input, NoticePayload, notice=NoticeType.of
         )
+
+
+async def _resolve_report(
+    info: Info, input: ReportActionInput | ResolveReportInput, *, photos: Any
+) -> ReportPayload:
+    scope = info.context.scope
+    return await mutate(
+        info,
+        lambda: resolve.resolve_report(
+            scope, report_id=input.report_id, note=input.note, photos=photos
+        ),
+        ReportPayload,
+        report=ReportType.of,
+    )

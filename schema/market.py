@@ -12,7 +12,7 @@ from marketplace.settlement import Settlement
 from models.market import Merchant, Offer, Voucher
 from resolvers import market as resolve
 from resolvers import points as resolve_points
-from resolvers.ids import decode_cursor, global_id
+from resolvers.ids import global_id
 from schema.base import After, Connection, First, Node
 from schema.commands import CommandInput
 from schema.context import Info
@@ -69,7 +69,7 @@ class MerchantType(Node):
         page = await resolve.merchant_offers(
             info.context.scope, self.row.id, first=first, after=after
         )
-        return Connection.of(page, OfferType.of, after=decode_cursor(after))
+        return Connection.of(page, OfferType.of, after=after)
 
     @strawberry.field(
         description="Vouchers issued against this merchant's offers; its operators and admins only."
@@ -86,7 +86,7 @@ class MerchantType(Node):
         page = await resolve.merchant_redemptions(
             info.context.scope, self.row.id, status=status, first=first, after=after
         )
-        return Connection.of(page, VoucherType.of, after=decode_cursor(after))
+        return Connection.of(page, VoucherType.of, after=after)
 
 
 @strawberry.type(name="Offer", description="Something a merchant offers for points.")

@@ -9,7 +9,6 @@ import strawberry
 
 from marketplace import adjustments, earning, merchants, offers, redemption, vouchers
 from resolvers import market as resolve
-from resolvers.ids import decode_cursor
 from schema.base import After, Connection, First
 from schema.commands import perform
 from schema.context import Info
@@ -51,7 +50,7 @@ class MarketQuery:
         page = await resolve.list_offers(
             info.context.scope, first=first, after=after, merchant_id=merchant_id
         )
-        return Connection.of(page, OfferType.of, after=decode_cursor(after))
+        return Connection.of(page, OfferType.of, after=after)
 
     @strawberry.field(
         extensions=[FailsAlone()],
@@ -90,24 +89,39 @@ class MarketQuery:
         ]
 
 
+# The mutations' arguments, with what each one is.
+EarningRuleArg = Annotated[SetEarningRuleInput, strawberry.argument(description="The rule.")]
+AdjustPointsArg = Annotated[AdjustPointsInput, strawberry.argument(description="The correction.")]
+RegisterMerchantArg = Annotated[
+    RegisterMerchantInput, strawberry.argument(description="The new merchant.")
+]
+ApprovedMerchantId = Annotated[
+    strawberry.ID, strawberry.argument(description="The merchant to approve.")
+]
+SuspendedMerchantId = Annotated[
+    strawberry.ID, strawberry.argument(description="The merchant to suspend.")
+]
+CreateOfferArg = Annotated[CreateOfferInput, strawberry.argument(description="The new offer.")]
+UpdateOfferArg = Annotated[UpdateOfferInput, strawberry.argument(description="The changes.")]
+RedeemOfferArg = Annotated[
+    RedeemOfferInput, strawberry.argument(description="The offer, with an idempotency key.")
+]
+CancelledVoucherId = Annotated[
+    strawberry.ID, strawberry.argument(description="The voucher to cancel.")
+]
+UseVoucherArg = Annotated[UseVoucherInput, strawberry.argument(description="The voucher's code.")]
+
+
 @strawberry.type
 class MarketMutation:
     @strawberry.mutation(description="Set what a kind of civic work earns (admins only).")
-    async def set_earning_rule(
-        self,
-        info: Info,
-        input: Annotated[SetEarningRuleInput, strawberry.argument(description="The rule.")],
-    ) -> EarningRulePayload:
+    async def set_earning_rule(self, info: Info, input: EarningRuleArg) -> EarningRulePayload:
         return await perform(
             info, earning.set_rule, input, EarningRulePayload, rule=EarningRuleType.of
         )
 
     @strawberry.mutation(description="Add or take points by hand, with a memo (admins only).")
-    async def adjust_points(
-        self,
-        info: Info,
-        input: Annotated[AdjustPointsInput, strawberry.argument(description="The correction.")],
-    ) -> PointsEntryPayload:
+    async def adjust_points(self, info: Info, input: AdjustPointsArg) -> PointsEntryPayload:
         return await perform(
             info, adjustments.adjust_points, input, PointsEntryPayload, entry=PointsEntryType.of
         )
@@ -115,24 +129,14 @@ class MarketMutation:
     @strawberry.mutation(
         description="Register a merchant, pending approval; the caller operates it."
     )
-    async def register_merchant(
-        self,
-        info: Info,
-        input: Annotated[
-            RegisterMerchantInput, strawberry.argument(description="The new merchant.")
-        ],
-    ) -> MerchantPayload:
+    async def register_merchant(self, info: Info, input: RegisterMerchantArg) -> MerchantPayload:
         return await perform(
             info, merchants.register_merchant, input, MerchantPayload, merchant=MerchantType.of
         )
 
     @strawberry.mutation(description="Approve a pending merchant (admins only).")
     async def approve_merchant(
-        self,
-        info: Info,
-        merchant_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The merchant to approve.")
-        ],
+        self, info: Info, merchant_id: ApprovedMerchantId
     ) -> MerchantPayload:
         return await perform(
             info,
@@ -144,11 +148,7 @@ class MarketMutation:
 
     @strawberry.mutation(description="Suspend a merchant (admins only): its offers stop at once.")
     async def suspend_merchant(
-        self,
-        info: Info,
-        merchant_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The merchant to suspend.")
-        ],
+        self, info: Info, merchant_id: SuspendedMerchantId
     ) -> MerchantPayload:
         return await perform(
             info,
@@ -159,29 +159,15 @@ class MarketMutation:
         )
 
     @strawberry.mutation(description="Put up an offer (the merchant's operators).")
-    async def create_offer(
-        self,
-        info: Info,
-        input: Annotated[CreateOfferInput, strawberry.argument(description="The new offer.")],
-    ) -> OfferPayload:
+    async def create_offer(self, info: Info, input: CreateOfferArg) -> OfferPayload:
         return await perform(info, offers.create_offer, input, OfferPayload, offer=OfferType.of)
 
     @strawberry.mutation(description="Change an offer (the merchant's operators).")
-    async def update_offer(
-        self,
-        info: Info,
-        input: Annotated[UpdateOfferInput, strawberry.argument(description="The changes.")],
-    ) -> OfferPayload:
+    async def update_offer(self, info: Info, input: UpdateOfferArg) -> OfferPayload:
         return await perform(info, offers.update_offer, input, OfferPayload, offer=OfferType.of)
 
     @strawberry.mutation(description="Spend points on an offer and get a voucher.")
-    async def redeem_offer(
-        self,
-        info: Info,
-        input: Annotated[
-            RedeemOfferInput, strawberry.argument(description="The offer, with an idempotency key.")
-        ],
-    ) -> RedemptionPayload:
+    async def redeem_offer(self, info: Info, input: RedeemOfferArg) -> RedemptionPayload:
         return await perform(
             info,
             redemption.redeem_offer,
@@ -193,13 +179,7 @@ class MarketMutation:
         )
 
     @strawberry.mutation(description="Cancel an unused voucher: its points go back (its holder).")
-    async def cancel_voucher(
-        self,
-        info: Info,
-        voucher_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The voucher to cancel.")
-        ],
-    ) -> VoucherPayload:
+    async def cancel_voucher(self, info: Info, voucher_id: CancelledVoucherId) -> VoucherPayload:
         return await perform(
             info,
             vouchers.cancel_voucher,
@@ -209,11 +189,7 @@ class MarketMutation:
         )
 
     @strawberry.mutation(description="Take a voucher at the counter (the merchant's operators).")
-    async def use_voucher(
-        self,
-        info: Info,
-        input: Annotated[UseVoucherInput, strawberry.argument(description="The voucher's code.")],
-    ) -> VoucherPayload:
+    async def use_voucher(self, info: Info, input: UseVoucherArg) -> VoucherPayload:
         scope = info.context.scope
         return await mutate(
             info,

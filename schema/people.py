@@ -11,7 +11,7 @@ from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
 from resolvers import market, points
 from resolvers import people as resolve
-from resolvers.ids import decode_cursor, global_id
+from resolvers.ids import global_id
 from schema.base import After, Connection, First, Node
 from schema.commands import CommandInput
 from schema.context import Info
@@ -96,7 +96,7 @@ class UserType(Node):
         page = await market.points_history(info.context.scope, self.row, first=first, after=after)
         if page is None:
             return None
-        return Connection.of(page, _built(PointsEntry).of, after=decode_cursor(after))
+        return Connection.of(page, _built(PointsEntry).of, after=after)
 
     @strawberry.field(description="The user's vouchers, newest first; null unless own or admin.")
     async def vouchers(
@@ -113,7 +113,7 @@ class UserType(Node):
         )
         if page is None:
             return None
-        return Connection.of(page, _built(Voucher).of, after=decode_cursor(after))
+        return Connection.of(page, _built(Voucher).of, after=after)
 
     @strawberry.field(description="The merchants this user operates; empty unless own or admin.")
     async def merchants(self, info: Info) -> list[Merchant]:

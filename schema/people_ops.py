@@ -52,14 +52,27 @@ class PeopleQuery:
         return [MicroGridType.of(row) for row in await resolve.micro_grids(info.context.scope)]
 
 
+# The mutations' arguments, with what each one is.
+RegisterArg = Annotated[RegisterInput, strawberry.argument(description="The new account.")]
+LoginArg = Annotated[LoginInput, strawberry.argument(description="The credentials.")]
+RefreshToken = Annotated[str, strawberry.argument(description="The refresh token of the session.")]
+EndedRefreshToken = Annotated[
+    str, strawberry.argument(description="The refresh token of the session to end.")
+]
+CourtyardArg = Annotated[
+    CreateCourtyardInput, strawberry.argument(description="The new courtyard.")
+]
+MicroGridArg = Annotated[
+    CreateMicroGridInput, strawberry.argument(description="The new micro-grid.")
+]
+GrantRoleArg = Annotated[GrantRoleInput, strawberry.argument(description="Who gets which role.")]
+HomeGridArg = Annotated[SetHomeGridInput, strawberry.argument(description="Who lives where.")]
+
+
 @strawberry.type
 class PeopleMutation:
     @strawberry.mutation(description="Create a resident account and log in.")
-    async def register(
-        self,
-        info: Info,
-        input: Annotated[RegisterInput, strawberry.argument(description="The new account.")],
-    ) -> AuthPayload:
+    async def register(self, info: Info, input: RegisterArg) -> AuthPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -75,11 +88,7 @@ class PeopleMutation:
         )
 
     @strawberry.mutation(description="Log in with phone and password (rate limited).")
-    async def login(
-        self,
-        info: Info,
-        input: Annotated[LoginInput, strawberry.argument(description="The credentials.")],
-    ) -> AuthPayload:
+    async def login(self, info: Info, input: LoginArg) -> AuthPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -89,13 +98,7 @@ class PeopleMutation:
         )
 
     @strawberry.mutation(description="Trade a refresh token for a new session (it rotates).")
-    async def refresh_token(
-        self,
-        info: Info,
-        refresh_token: Annotated[
-            str, strawberry.argument(description="The refresh token of the session.")
-        ],
-    ) -> AuthPayload:
+    async def refresh_token(self, info: Info, refresh_token: RefreshToken) -> AuthPayload:
         scope = info.context.scope
         return await mutate(
             info,
@@ -107,70 +110,25 @@ class PeopleMutation:
     @strawberry.mutation(
         description="End a session: its refresh token stops working. False if unknown."
     )
-    async def logout(
-        self,
-        refresh_token: Annotated[
-            str, strawberry.argument(description="The refresh token of the session to end.")
-        ],
-    ) -> bool:
+    async def logout(self, refresh_token: EndedRefreshToken) -> bool:
         return await resolve.logout(refresh_token=refresh_token)
 
     @strawberry.mutation(description="Add a courtyard (admins only).")
-    async def create_courtyard(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateCourtyardInput, strawberry.argument(description="The new courtyard.")
-        ],
-    ) -> CourtyardPayload:
+    async def create_courtyard(self, info: Info, input: CourtyardArg) -> CourtyardPayload:
         return await perform(
-            info,
-            grid.create_courtyard,
-            input,
-            CourtyardPayload,
-            courtyard=CourtyardType.of,
+            info, grid.create_courtyard, input, CourtyardPayload, courtyard=CourtyardType.of
         )
 
     @strawberry.mutation(description="Add a micro-grid to a courtyard (admins only).")
-    async def create_micro_grid(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateMicroGridInput, strawberry.argument(description="The new micro-grid.")
-        ],
-    ) -> MicroGridPayload:
+    async def create_micro_grid(self, info: Info, input: MicroGridArg) -> MicroGridPayload:
         return await perform(
-            info,
-            grid.create_micro_grid,
-            input,
-            MicroGridPayload,
-            micro_grid=MicroGridType.of,
+            info, grid.create_micro_grid, input, MicroGridPayload, micro_grid=MicroGridType.of
         )
 
     @strawberry.mutation(description="Give a user a role, with grids for grid roles (admins only).")
-    async def grant_role(
-        self,
-        info: Info,
-        input: Annotated[GrantRoleInput, strawberry.argument(description="Who gets which role.")],
-    ) -> UserPayload:
-        return await perform(
-            info,
-            people.grant_role,
-            input,
-            UserPayload,
-            user=UserType.of,
-        )
+    async def grant_role(self, info: Info, input: GrantRoleArg) -> UserPayload:
+        return await perform(info, people.grant_role, input, UserPayload, user=UserType.of)
 
     @strawberry.mutation(description="Set where a user lives (admins only).")
-    async def set_home_grid(
-        self,
-        info: Info,
-        input: Annotated[SetHomeGridInput, strawberry.argument(description="Who lives where.")],
-    ) -> UserPayload:
-        return await perform(
-            info,
-            people.set_home_grid,
-            input,
-            UserPayload,
-            user=UserType.of,
-        )
+    async def set_home_grid(self, info: Info, input: HomeGridArg) -> UserPayload:
+        return await perform(info, people.set_home_grid, input, UserPayload, user=UserType.of)

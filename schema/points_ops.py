@@ -66,17 +66,21 @@ class PointsQuery:
         return [EarningRuleVersionType.of(row) for row in rows]
 
 
+# The mutations' arguments, with what each one is.
+FundPoolArg = Annotated[FundPoolInput, strawberry.argument(description="The funding.")]
+PointsPolicyArg = Annotated[SetPointsPolicyInput, strawberry.argument(description="The policy.")]
+SettleMerchantArg = Annotated[
+    SettleMerchantInput, strawberry.argument(description="What to settle.")
+]
+
+
 @strawberry.type
 class PointsMutation:
     @strawberry.mutation(
         description="Put points into the community's pool (community admins only); awards "
         "beyond the pool are refused."
     )
-    async def fund_pool(
-        self,
-        info: Info,
-        input: Annotated[FundPoolInput, strawberry.argument(description="The funding.")],
-    ) -> FundPoolPayload:
+    async def fund_pool(self, info: Info, input: FundPoolArg) -> FundPoolPayload:
         return await perform(
             info,
             funding.fund_pool,
@@ -89,17 +93,9 @@ class PointsMutation:
     @strawberry.mutation(
         description="Set the expiry rule and the monthly issuance cap (community admins only)."
     )
-    async def set_points_policy(
-        self,
-        info: Info,
-        input: Annotated[SetPointsPolicyInput, strawberry.argument(description="The policy.")],
-    ) -> PointsPolicyPayload:
+    async def set_points_policy(self, info: Info, input: PointsPolicyArg) -> PointsPolicyPayload:
         return await perform(
-            info,
-            policy.set_policy,
-            input,
-            PointsPolicyPayload,
-            policy=PointsPolicyType.of,
+            info, policy.set_policy, input, PointsPolicyPayload, policy=PointsPolicyType.of
         )
 
     @strawberry.mutation(
@@ -107,9 +103,7 @@ class PointsMutation:
         "admins who do not operate it); a period is settled once."
     )
     async def settle_merchant(
-        self,
-        info: Info,
-        input: Annotated[SettleMerchantInput, strawberry.argument(description="What to settle.")],
+        self, info: Info, input: SettleMerchantArg
     ) -> MerchantSettlementPayload:
         return await perform(
             info,
@@ -127,9 +121,6 @@ class PointsSubscription:
     )
     async def points_expiring(self, info: Info) -> AsyncGenerator[list[ExpiringPointsType], None]:
         with subscriptions.shown_safely():
-            scope = await subscriptions.subscriber(info)
-            actor = await scope.require_viewer()
-            async for _ in subscriptions.messages(info, f"{EXPIRY_TOPIC}:{actor.user_id}"):
-                scope.refresh()
+            async for scope, _ in subscriptions.own_messages(info, EXPIRY_TOPIC):
                 rows = await resolve.own_expiring_points(scope)
                 yield [ExpiringPointsType.of(row) for row in rows]

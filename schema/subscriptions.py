@@ -26,7 +26,7 @@ from schema.masking import masked
 
 
 @contextmanager
-def _shown_safely() -> Iterator[None]:
+def shown_safely() -> Iterator[None]:
     """A stream's errors, shaped here: the schema's extensions only see errors raised while
     the stream is created, and a subscription's checks and events run after that. Refusals
     carry their code; anything unexpected is masked, mid-stream included."""
@@ -40,23 +40,26 @@ def _shown_safely() -> Iterator[None]:
         raise masked(error) from None
 
 
-async def _subscriber(info: Info) -> RequestScope:
+async def subscriber(info: Info) -> RequestScope:
     """The scope of a subscription; its viewer was fixed when the connection began."""
     scope = info.context.scope
     await scope.require_viewer()
     return scope
 
 
-def _messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
+def messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
     subscribe = info.context.subscribe
     assert subscribe is not None, "the gateway wires the broker into every context"
     return subscribe(channel)  # type: ignore[return-value]
 
 
-# For the other domains' subscriptions (schema/points_ops.py).
-shown_safely = _shown_safely
-subscriber = _subscriber
-messages = _messages
+async def own_messages(info: Info, topic: str) -> AsyncGenerator[tuple[RequestScope, str], None]:
+    """Each message on the viewer's own channel of `topic`, with the scope refreshed for it."""
+    scope = await subscriber(info)
+    actor = await scope.require_viewer()
+    async for message in messages(info, f"{topic}:{actor.user_id}"):
+        scope.refresh()
+        yield scope, message
 
 
 @strawberry.type(description="What can be listened to over a WebSocket (graphql-transport-ws).")
@@ -67,12 +70,12 @@ class Subscription:
         info: Info,
         report_id: Annotated[strawberry.ID, strawberry.argument(description="The report.")],
     ) -> AsyncGenerator[ReportType, None]:
-        with _shown_safely():
-            scope = await _subscriber(info)
+        with shown_safely():
+            scope = await subscriber(info)
             pk = decode_id(report_id, "Report", field="reportId")
             if await civic.visible_report(scope, pk) is None:
                 raise NotFound("No such report.", field="reportId")
-            async for _ in _messages(info, f"{REPORT_TOPIC}:{pk}"):
+            async for _ in messages(info, f"{REPORT_TOPIC}:{pk}"):
                 scope.refresh()
                 report = await civic.visible_report(scope, pk)
                 if report is not None:
@@ -80,11 +83,8 @@ class Subscription:
 
     @strawberry.subscription(description="Every change to the viewer's own points.")
     async def points_changed(self, info: Info) -> AsyncGenerator[PointsEntryType, None]:
-        with _shown_safely():
-            scope = await _subscriber(info)
-            actor = await scope.require_viewer()
-            async for message in _messages(info, f"{POINTS_TOPIC}:{actor.user_id}"):
-                scope.refresh()
+        with shown_safely():
+            async for scope, message in own_messages(info, POINTS_TOPIC):
                 entry = await market.own_entry(scope, int(message))
                 if entry is not None:
                     yield PointsEntryType.of(entry)

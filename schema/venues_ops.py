@@ -12,12 +12,11 @@ from community import bookings, venues
 from community.venues import Closed
 from models.outbox import BOOKING_TOPIC
 from resolvers import venues as resolve
-from resolvers.ids import decode_cursor
 from schema.base import Connection
 from schema.commands import perform
 from schema.context import Info
 from schema.mutation import mutate
-from schema.subscriptions import _messages, _shown_safely, _subscriber
+from schema.subscriptions import own_messages, shown_safely
 from schema.venues import (
     BookingPayload,
     BookingType,
@@ -121,7 +120,7 @@ class VenueQuery:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[BookingType]:
         page = await resolve.my_bookings(info.context.scope, first=first, after=after)
-        return Connection.of(page, BookingType.of, after=decode_cursor(after))
+        return Connection.of(page, BookingType.of, after=after)
 
     @strawberry.field(
         description="Requested bookings waiting for approval, oldest first (venue staff: "
@@ -131,7 +130,7 @@ class VenueQuery:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[BookingType]:
         page = await resolve.awaiting_approval(info.context.scope, first=first, after=after)
-        return Connection.of(page, BookingType.of, after=decode_cursor(after))
+        return Connection.of(page, BookingType.of, after=after)
 
 
 @strawberry.type
@@ -177,11 +176,7 @@ class VenueMutation:
     )
     async def book_venue(self, info: Info, input: BookVenueArg) -> BookingPayload:
         return await perform(
-            info,
-            bookings.book_venue,
-            input,
-            BookingPayload,
-            booking=BookingType.of,
+            info, bookings.book_venue, input, BookingPayload, booking=BookingType.of
         )
 
     @strawberry.mutation(
@@ -202,11 +197,7 @@ class VenueMutation:
     )
     async def reject_booking(self, info: Info, input: RejectBookingArg) -> BookingPayload:
         return await perform(
-            info,
-            bookings.reject_booking,
-            input,
-            BookingPayload,
-            booking=BookingType.of,
+            info, bookings.reject_booking, input, BookingPayload, booking=BookingType.of
         )
 
     @strawberry.mutation(
@@ -215,11 +206,7 @@ class VenueMutation:
     )
     async def cancel_booking(self, info: Info, input: CancelBookingArg) -> BookingPayload:
         return await perform(
-            info,
-            bookings.cancel_booking,
-            input,
-            BookingPayload,
-            booking=BookingType.of,
+            info, bookings.cancel_booking, input, BookingPayload, booking=BookingType.of
         )
 
     @strawberry.mutation(
@@ -227,13 +214,7 @@ class VenueMutation:
         "staff, or the booker with the code shown at the venue. The deposit returns."
     )
     async def check_in_booking(self, info: Info, input: CheckInBookingArg) -> BookingPayload:
-        return await perform(
-            info,
-            bookings.check_in,
-            input,
-            BookingPayload,
-            booking=BookingType.of,
-        )
+        return await perform(info, bookings.check_in, input, BookingPayload, booking=BookingType.of)
 
 
 @strawberry.type
@@ -243,11 +224,8 @@ class VenueSubscription:
         "cancelled (by a closure too), checked in, completed, no-show."
     )
     async def booking_updated(self, info: Info) -> AsyncGenerator[BookingType, None]:
-        with _shown_safely():
-            scope = await _subscriber(info)
-            actor = await scope.require_viewer()
-            async for message in _messages(info, f"{BOOKING_TOPIC}:{actor.user_id}"):
-                scope.refresh()
+        with shown_safely():
+            async for scope, message in own_messages(info, BOOKING_TOPIC):
                 booking = await resolve.own_booking(scope, int(message))
                 if booking is not None:
                     yield BookingType.of(booking)
