@@ -21,9 +21,11 @@ from community.media import MAX_PHOTO_BYTES, MAX_PHOTOS
 from models import clock
 from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Suggestion
 from models.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
-from models.errors import InvalidInput, NotFound
+from models.errors import InvalidInput
 from models.paging import Page
 from resolvers.ids import decode_cursor, decode_id
+from resolvers.loaders import by_id, keyed
+from resolvers.node import found_or_none
 from resolvers.scope import RequestScope
 
 
@@ -100,19 +102,12 @@ async def visible_report(scope: RequestScope, report_id: int) -> Report | None:
     actor = await scope.viewer()
     if actor is None:
         return None
-    try:
-        return await report_queries.get_report(actor=actor, report_id=report_id)
-    except NotFound:
-        return None
+    return await found_or_none(report_queries.get_report(actor=actor, report_id=report_id))
 
 
 async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
-    async def load(ids: Sequence[int]) -> list[list[ReportEvent]]:
-        found = await report_queries.timelines_for(list(ids))
-        return [found[i] for i in ids]
-
     loader: DataLoader[int, list[ReportEvent]] = scope.loaders.named(
-        "timeline", lambda: DataLoader(load_fn=load)
+        "timeline", lambda: keyed(report_queries.timelines_for, list)
     )
     return await loader.load(report_id)
 
@@ -136,32 +131,19 @@ async def list_events(scope: RequestScope, *, first: int | None, after: str | No
 
 async def visible_event(scope: RequestScope, event_id: int) -> Event | None:
     actor = await scope.require_viewer()
-    try:
-        return await events.get_event(actor=actor, event_id=event_id)
-    except NotFound:
-        return None
+    return await found_or_none(events.get_event(actor=actor, event_id=event_id))
 
 
 async def event(scope: RequestScope, event_id: int) -> Event:
-    async def load(ids: Sequence[int]) -> list[Event | None]:
-        rows = {row.id: row for row in await Event.filter(id__in=set(ids))}
-        return [rows.get(i) for i in ids]
-
-    loader: DataLoader[int, Event | None] = scope.loaders.named(
-        "event", lambda: DataLoader(load_fn=load)
-    )
+    loader: DataLoader[int, Event | None] = scope.loaders.named("event", lambda: by_id(Event))
     row = await loader.load(event_id)
     assert row is not None  # signups cascade with their event
     return row
 
 
 async def signup_counts(scope: RequestScope, event_id: int) -> SignupCounts:
-    async def load(ids: Sequence[int]) -> list[SignupCounts]:
-        found = await events.counts_for(list(ids))
-        return [found.get(i, SignupCounts()) for i in ids]
-
     loader: DataLoader[int, SignupCounts] = scope.loaders.named(
-        "signup_counts", lambda: DataLoader(load_fn=load)
+        "signup_counts", lambda: keyed(events.counts_for, SignupCounts)
     )
     return await loader.load(event_id)
 
@@ -172,23 +154,17 @@ async def viewer_signup(scope: RequestScope, event_id: int) -> EventSignup | Non
         return None
     viewer_id = actor.user_id
 
-    async def load(ids: Sequence[int]) -> list[EventSignup | None]:
-        found = await events.viewer_signups(viewer_id, list(ids))
-        return [found.get(i) for i in ids]
+    def make() -> DataLoader[int, EventSignup | None]:
+        return keyed(lambda ids: events.viewer_signups(viewer_id, ids), lambda: None)
 
-    loader: DataLoader[int, EventSignup | None] = scope.loaders.named(
-        "viewer_signup", lambda: DataLoader(load_fn=load)
-    )
+    loader = scope.loaders.named("viewer_signup", make)
     return await loader.load(event_id)
 
 
 async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | None:
     """A signup is seen by its user, the event's organizer and admins."""
     actor = await scope.require_viewer()
-    try:
-        return await events.get_signup(actor=actor, signup_id=signup_id)
-    except NotFound:
-        return None
+    return await found_or_none(events.get_signup(actor=actor, signup_id=signup_id))
 
 
 # ---------------------------------------------------------------- suggestions and notices
@@ -217,10 +193,7 @@ async def list_suggestions(
 
 async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:
     actor = await scope.require_viewer()
-    try:
-        return await suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id)
-    except NotFound:
-        return None
+    return await found_or_none(suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id))
 
 
 async def list_notices(
@@ -234,7 +207,4 @@ async def list_notices(
 
 async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:
     actor = await scope.require_viewer()
-    try:
-        return await notices.get_notice(actor=actor, notice_id=notice_id)
-    except NotFound:
-        return None
+    return await found_or_none(notices.get_notice(actor=actor, notice_id=notice_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -35,6 +35,19 @@ def grouped(
         for key, value in await fetch(keys):
             groups[key].append(value)
         return [groups.get(key, []) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def keyed(
+    fetch: Callable[[list[K]], Awaitable[Mapping[K, V]]], missing: Callable[[], V]
+) -> DataLoader[K, V]:
+    """A loader over a domain query that answers many keys at once, by key; `missing()`
+    stands for a key it has no answer for."""
+
+    async def load(keys: Sequence[K]) -> list[V]:
+        found = await fetch(list(keys))
+        return [found[key] if key in found else missing() for key in keys]
 
     return DataLoader(load_fn=load)
 

@@ -21,14 +21,13 @@ from marketplace import (
 from marketplace.earning import Rule
 from marketplace.settlement import Settlement
 from models.enums import VoucherStatus
-from models.errors import NotFound
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
 from models.paging import Page
 from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import viewing_community_id
+from resolvers.node import found_or_none, viewing_community_id
 from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 
@@ -224,10 +223,7 @@ async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
 
 async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | None:
     actor = await scope.require_viewer()
-    try:
-        return await vouchers.get_voucher(actor=actor, voucher_id=voucher_id)
-    except NotFound:
-        return None
+    return await found_or_none(vouchers.get_voucher(actor=actor, voucher_id=voucher_id))
 
 
 async def voucher_code(scope: RequestScope, voucher: Voucher) -> str | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from community import visibility
-from models.errors import InvalidInput, NotAuthenticated
+from models.errors import InvalidInput, NotAuthenticated, NotFound
 from resolvers.ids import parse_global_id
 from resolvers.scope import RequestScope
 
@@ -24,6 +25,17 @@ FetchMany = Callable[[RequestScope, Sequence[int]], Awaitable[Mapping[int, Model
 FetcherOf = Callable[[str], FetchMany | None]
 
 MAX_NODES = 100
+
+T = TypeVar("T")
+
+
+async def found_or_none(lookup: Awaitable[T]) -> T | None:
+    """What a domain lookup finds; None where it answers NotFound (not there, or not visible),
+    as a fetcher of the node table and a subscription's re-read answer."""
+    try:
+        return await lookup
+    except NotFound:
+        return None
 
 
 def one_at_a_time(fetch: Fetch) -> FetchMany:

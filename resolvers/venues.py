@@ -13,11 +13,11 @@ from community.booking_rules import DayHours
 from community.venues import Slot, VenueTerms
 from models.civic import Event
 from models.enums import VenueAudience
-from models.errors import NotFound
 from models.paging import Page
 from models.venues import Booking, Venue, VenueClosure
 from resolvers.ids import decode_cursor, decode_id
-from resolvers.loaders import by_id
+from resolvers.loaders import by_id, keyed
+from resolvers.node import found_or_none
 from resolvers.scope import RequestScope
 
 
@@ -45,10 +45,7 @@ async def list_venues(scope: RequestScope) -> list[Venue]:
 
 async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
     actor = await scope.require_viewer()
-    try:
-        return await venues.get_venue(actor=actor, venue_id=venue_id)
-    except NotFound:
-        return None
+    return await found_or_none(venues.get_venue(actor=actor, venue_id=venue_id))
 
 
 async def venue(scope: RequestScope, venue_id: int) -> Venue | None:
@@ -62,12 +59,8 @@ async def check_in_code(scope: RequestScope, row: Venue) -> str | None:
 
 
 async def closures(scope: RequestScope, venue_id: int) -> list[VenueClosure]:
-    async def load(ids: Sequence[int]) -> list[list[VenueClosure]]:
-        found = await venues.closures_of(list(ids))
-        return [found[i] for i in ids]
-
     loader: DataLoader[int, list[VenueClosure]] = scope.loaders.named(
-        "venue_closures", lambda: DataLoader(load_fn=load)
+        "venue_closures", lambda: keyed(venues.closures_of, list)
     )
     return await loader.load(venue_id)
 
@@ -109,20 +102,14 @@ def audiences(values: Sequence[str]) -> frozenset[VenueAudience]:
 async def visible_booking(scope: RequestScope, booking_id: int) -> Booking | None:
     """Seen by its booker and venue staff."""
     actor = await scope.require_viewer()
-    try:
-        return await bookings.get_booking(actor=actor, booking_id=booking_id)
-    except NotFound:
-        return None
+    return await found_or_none(bookings.get_booking(actor=actor, booking_id=booking_id))
 
 
 async def own_booking(scope: RequestScope, booking_id: int) -> Booking | None:
     """The booking if it is the viewer's own (what bookingUpdated delivers)."""
     actor = await scope.require_viewer()
-    try:
-        found = await bookings.get_booking(actor=actor, booking_id=booking_id)
-    except NotFound:
-        return None
-    return found if found.booker_id == actor.user_id else None
+    found = await found_or_none(bookings.get_booking(actor=actor, booking_id=booking_id))
+    return found if found is not None and found.booker_id == actor.user_id else None
 
 
 async def my_bookings(
