@@ -1,4 +1,5 @@
-"""Civic work's GraphQL shapes: reports and their timeline, events, suggestions, notices."""
+"""Civic work's GraphQL shapes: reports and their timeline, service levels, events, suggestions,
+notices."""
 
 from __future__ import annotations
 
@@ -397,4 +398,29 @@ class PublishNoticeInput(CommandInput):
 @strawberry.type(description="The result of publishNotice.")
 class NoticePayload:
     notice: NoticeType | None = strawberry.field(description="The new notice; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
+
+
+@strawberry.type(description="How long a category of report may take.")
+class ServiceLevel:
+    category: ReportCategory = strawberry.field(description="The report category.")
+    hours: float = strawberry.field(description="Hours from submission to verification.")
+
+    @staticmethod
+    def every(hours: Mapping[ReportCategory, float]) -> list[ServiceLevel]:
+        """One level per category, from the domain's hours by category."""
+        return [ServiceLevel(category=category, hours=value) for category, value in hours.items()]
+
+
+@strawberry.input(description="A category's new service level.")
+class SetServiceLevelInput(CommandInput):
+    category: ReportCategory = strawberry.field(description="The report category.")
+    hours: float = strawberry.field(description="Hours from submission to verification.")
+
+
+@strawberry.type(description="The result of setServiceLevel.")
+class ServiceLevelsPayload:
+    service_levels: list[ServiceLevel] | None = strawberry.field(
+        description="Every category's level after the change; null on errors."
+    )
     errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")

@@ -25,41 +25,19 @@ from schema.civic import (
     ReportType,
     ResolveReportInput,
     ReviewSuggestionInput,
+    ServiceLevel,
+    ServiceLevelsPayload,
+    SetServiceLevelInput,
     SubmitReportInput,
     SubmitSuggestionInput,
     SuggestionPayload,
     SuggestionType,
 )
-from schema.commands import CommandInput, perform
+from schema.commands import perform
 from schema.context import Info
-from schema.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
-from schema.errors import UserError
+from schema.enums import NoticeKind, ReportStatus, SuggestionStatus
 from schema.mutation import mutate
 from schema.refusals import FailsAlone, empty_connection
-
-
-@strawberry.type(description="How long a category of report may take.")
-class ServiceLevel:
-    category: ReportCategory = strawberry.field(description="The report category.")
-    hours: float = strawberry.field(description="Hours from submission to verification.")
-
-
-@strawberry.input(description="A category's new service level.")
-class SetServiceLevelInput(CommandInput):
-    category: ReportCategory = strawberry.field(description="The report category.")
-    hours: float = strawberry.field(description="Hours from submission to verification.")
-
-
-@strawberry.type(description="The result of setServiceLevel.")
-class ServiceLevelsPayload:
-    service_levels: list[ServiceLevel] | None = strawberry.field(
-        description="Every category's level after the change; null on errors."
-    )
-    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
-
-
-def _levels(hours: dict[ReportCategory, float]) -> list[ServiceLevel]:
-    return [ServiceLevel(category=category, hours=value) for category, value in hours.items()]
 
 
 @strawberry.type
@@ -132,7 +110,7 @@ class CivicQuery:
         extensions=[FailsAlone()],
     )
     async def service_levels(self, info: Info) -> list[ServiceLevel]:
-        return _levels(await resolve.service_level_hours(info.context.scope))
+        return ServiceLevel.every(await resolve.service_level_hours(info.context.scope))
 
 
 # The mutations' arguments, with what each one is.
@@ -243,7 +221,7 @@ class CivicMutation:
             service_levels.set_service_level,
             input,
             ServiceLevelsPayload,
-            service_levels=_levels,
+            service_levels=ServiceLevel.every,
         )
 
     @strawberry.mutation(description="Announce an event (grid workers, merchants and admins).")
