@@ -20,10 +20,9 @@ from community.events import SignupCounts
 from community.media import MAX_PHOTO_BYTES, MAX_PHOTOS
 from models import clock
 from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Suggestion
-from models.enums import NoticeKind, ReportCategory, ReportStatus, SuggestionStatus
+from models.enums import ReportCategory
 from models.errors import InvalidInput
-from models.paging import Page
-from resolvers.ids import decode_cursor, decode_id
+from resolvers.ids import decode_id
 from resolvers.loaders import by_id, keyed
 from resolvers.node import found_or_none
 from resolvers.scope import RequestScope
@@ -88,15 +87,6 @@ async def resolve_report(
     )
 
 
-async def list_reports(
-    scope: RequestScope, *, status: ReportStatus | None, first: int | None, after: str | None
-) -> Page[Report]:
-    actor = await scope.require_viewer()
-    return await report_queries.list_reports(
-        actor=actor, status=status, first=first, after=decode_cursor(after)
-    )
-
-
 async def visible_report(scope: RequestScope, report_id: int) -> Report | None:
     """The report if the viewer may see it (a subscription re-checks on every event)."""
     actor = await scope.viewer()
@@ -122,11 +112,6 @@ async def service_level_hours(scope: RequestScope) -> dict[ReportCategory, float
 
 
 # ---------------------------------------------------------------- events
-
-
-async def list_events(scope: RequestScope, *, first: int | None, after: str | None) -> Page[Event]:
-    actor = await scope.require_viewer()
-    return await events.list_events(actor=actor, first=first, after=decode_cursor(after))
 
 
 async def visible_event(scope: RequestScope, event_id: int) -> Event | None:
@@ -182,27 +167,9 @@ async def review_suggestion(
     )
 
 
-async def list_suggestions(
-    scope: RequestScope, *, status: SuggestionStatus | None, first: int | None, after: str | None
-) -> Page[Suggestion]:
-    actor = await scope.require_viewer()
-    return await suggestions.list_suggestions(
-        actor=actor, status=status, first=first, after=decode_cursor(after)
-    )
-
-
 async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:
     actor = await scope.require_viewer()
     return await found_or_none(suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id))
-
-
-async def list_notices(
-    scope: RequestScope, *, kind: NoticeKind | None, first: int | None, after: str | None
-) -> Page[Notice]:
-    actor = await scope.require_viewer()
-    return await notices.list_notices(
-        actor=actor, kind=kind, first=first, after=decode_cursor(after)
-    )
 
 
 async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:

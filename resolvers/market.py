@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
@@ -19,7 +18,6 @@ from marketplace import (
     vouchers,
 )
 from marketplace.earning import Rule
-from marketplace.settlement import Settlement
 from models.enums import VoucherStatus
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
@@ -105,11 +103,6 @@ def _merchant_id(merchant_id: str) -> int:
     return decode_id(merchant_id, "Merchant", field="merchantId")
 
 
-async def list_merchants(scope: RequestScope) -> list[Merchant]:
-    actor = await scope.require_viewer()
-    return await merchants.list_merchants(actor=actor)
-
-
 async def visible_merchants(
     scope: RequestScope, merchant_ids: Sequence[int]
 ) -> dict[int, Merchant]:
@@ -145,18 +138,6 @@ async def merchant_redemptions(
     actor = await scope.require_viewer()
     return await settlement.merchant_redemptions(
         actor=actor, merchant_id=merchant_id, status=status, first=first, after=decode_cursor(after)
-    )
-
-
-async def merchant_settlement(
-    scope: RequestScope, *, merchant_id: str, period_start: datetime, period_end: datetime
-) -> Settlement:
-    actor = await scope.require_viewer()
-    return await settlement.settlement(
-        actor=actor,
-        merchant_id=_merchant_id(merchant_id),
-        period_start=period_start,
-        period_end=period_end,
     )
 
 

@@ -8,17 +8,14 @@ from datetime import datetime
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from marketplace import earning, holds, lots, payouts, policy, treasury
-from marketplace.lots import Expiring, Policy
-from marketplace.payouts import Statement
-from marketplace.treasury import Treasury
+from marketplace import earning, holds, lots, payouts
+from marketplace.lots import Expiring
 from models import clock
 from models.enums import PointsReason
 from models.ledger import Entry, Transfer
 from models.people import User
 from models.points import EarningRuleVersion, MerchantSettlement, PointsLot
 from resolvers import civic, market
-from resolvers.ids import decode_id
 from resolvers.loaders import by_id
 from resolvers.scope import RequestScope
 
@@ -45,29 +42,12 @@ async def own_expiring_points(scope: RequestScope) -> list[Expiring]:
 # ---------------------------------------------------------------- the pool and its rules
 
 
-async def points_policy(scope: RequestScope) -> Policy:
-    actor = await scope.require_viewer()
-    return await policy.get_policy(actor=actor)
-
-
-async def community_treasury(scope: RequestScope) -> Treasury:
-    actor = await scope.require_viewer()
-    return await treasury.treasury(actor=actor)
-
-
 async def rule_versions(scope: RequestScope, reason: PointsReason) -> list[EarningRuleVersion]:
     actor = await scope.require_viewer()
     return await earning.versions_of(community_id=actor.community_id, reason=reason)
 
 
 # ---------------------------------------------------------------- settlement
-
-
-async def merchant_statement(scope: RequestScope, *, merchant_id: str) -> Statement:
-    actor = await scope.require_viewer()
-    return await payouts.statement(
-        actor=actor, merchant_id=decode_id(merchant_id, "Merchant", field="merchantId")
-    )
 
 
 async def period_settled(merchant_id: int, period_end: datetime) -> bool:

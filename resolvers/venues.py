@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from community import booking_rules, bookings, venues
 from community.booking_rules import DayHours
-from community.venues import Slot, VenueTerms
+from community.venues import VenueTerms
 from models.civic import Event
 from models.enums import VenueAudience
-from models.paging import Page
 from models.venues import Booking, Venue, VenueClosure
-from resolvers.ids import decode_cursor, decode_id
+from resolvers.ids import decode_id
 from resolvers.loaders import by_id, keyed
 from resolvers.node import found_or_none
 from resolvers.scope import RequestScope
@@ -65,11 +64,6 @@ async def closures(scope: RequestScope, venue_id: int) -> list[VenueClosure]:
     return await loader.load(venue_id)
 
 
-async def venue_slots(scope: RequestScope, *, venue_id: str, day: date) -> list[Slot]:
-    actor = await scope.require_viewer()
-    return await venues.day_slots(actor=actor, venue_id=_venue_id(venue_id), day=day)
-
-
 def _domain_terms(raw: dict[str, Any]) -> dict[str, Any]:
     """Input values as the domain's: hours as (weekday, opens, closes), audiences as names."""
     terms = {name: value for name, value in raw.items() if value is not None}
@@ -110,20 +104,6 @@ async def own_booking(scope: RequestScope, booking_id: int) -> Booking | None:
     actor = await scope.require_viewer()
     found = await found_or_none(bookings.get_booking(actor=actor, booking_id=booking_id))
     return found if found is not None and found.booker_id == actor.user_id else None
-
-
-async def my_bookings(
-    scope: RequestScope, *, first: int | None, after: str | None
-) -> Page[Booking]:
-    actor = await scope.require_viewer()
-    return await bookings.my_bookings(actor=actor, first=first, after=decode_cursor(after))
-
-
-async def awaiting_approval(
-    scope: RequestScope, *, first: int | None, after: str | None
-) -> Page[Booking]:
-    actor = await scope.require_viewer()
-    return await bookings.awaiting_approval(actor=actor, first=first, after=decode_cursor(after))
 
 
 async def event(scope: RequestScope, event_id: int | None) -> Event | None:

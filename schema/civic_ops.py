@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from community import events, notices, report_workflow, service_levels, suggestions
+from community import events, notices, report_queries, report_workflow, service_levels, suggestions
 from resolvers import civic as resolve
 from schema.base import After, Connection, First
 from schema.civic import (
@@ -33,7 +33,7 @@ from schema.civic import (
     SuggestionPayload,
     SuggestionType,
 )
-from schema.commands import perform
+from schema.commands import ask, perform
 from schema.context import Info
 from schema.enums import NoticeKind, ReportStatus, SuggestionStatus
 from schema.mutation import mutate
@@ -55,9 +55,7 @@ class CivicQuery:
             ReportStatus | None, strawberry.argument(description="Only reports in this status.")
         ] = None,
     ) -> Connection[ReportType]:
-        page = await resolve.list_reports(
-            info.context.scope, status=status, first=first, after=after
-        )
+        page = await ask(info, report_queries.list_reports, status=status, first=first, after=after)
         return Connection.of(page, ReportType.of, after=after)
 
     @strawberry.field(
@@ -67,7 +65,7 @@ class CivicQuery:
     async def events(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[EventType]:
-        page = await resolve.list_events(info.context.scope, first=first, after=after)
+        page = await ask(info, events.list_events, first=first, after=after)
         return Connection.of(page, EventType.of, after=after)
 
     @strawberry.field(
@@ -84,8 +82,8 @@ class CivicQuery:
             strawberry.argument(description="Only suggestions in this status."),
         ] = None,
     ) -> Connection[SuggestionType]:
-        page = await resolve.list_suggestions(
-            info.context.scope, status=status, first=first, after=after
+        page = await ask(
+            info, suggestions.list_suggestions, status=status, first=first, after=after
         )
         return Connection.of(page, SuggestionType.of, after=after)
 
@@ -102,7 +100,7 @@ class CivicQuery:
             NoticeKind | None, strawberry.argument(description="Only notices of this kind.")
         ] = None,
     ) -> Connection[NoticeType]:
-        page = await resolve.list_notices(info.context.scope, kind=kind, first=first, after=after)
+        page = await ask(info, notices.list_notices, kind=kind, first=first, after=after)
         return Connection.of(page, NoticeType.of, after=after)
 
     @strawberry.field(

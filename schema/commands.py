@@ -1,4 +1,4 @@
-"""Mutations that are one domain command: the input lists the fields, the domain function acts.
+"""Fields that are one domain call: a mutation's input lists the fields, the domain acts.
 
 A mutation's fields are written in two places only: the strawberry input (names, types and
 descriptions, for the SDL) and the domain function's keyword arguments (the command, with its
@@ -8,8 +8,9 @@ primary keys), calls the domain function and builds the payload (schema/mutation
 
 Which arguments are global ids follows the naming convention: `<name>_id` (or `_ids`, a list)
 is a global id of node type `<Name>`; an input whose field names another type says so in
-`NODE_TYPES`. tests/test_commands.py checks every input against its domain function, so a
-field added on one side only fails a test.
+`NODE_TYPES`; `after` is a page's cursor. tests/test_commands.py checks every input against
+its domain function, so a field added on one side only fails a test. `ask` is the same step
+for a read that is one domain query taking the viewer as `actor`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from resolvers.ids import decode_id
+from resolvers.ids import decode_cursor, decode_id
 from schema.context import Info
 from schema.mutation import mutate
 
@@ -46,6 +47,8 @@ def decoded(
 
 
 def _decode(name: str, value: Any, node_types: Mapping[str, str]) -> Any:
+    if name == "after":
+        return decode_cursor(value)
     type_name = node_types.get(name) or node_type_named(name)
     if type_name is None or value is None:
         return value
@@ -91,3 +94,11 @@ async def perform(
         return await handler(actor=actor, **arguments, **(settings or {}))
 
     return await mutate(info, action, payload, **fields)
+
+
+async def ask(info: Info, query: Callable[..., Awaitable[T]], **arguments: Any) -> T:
+    """`query(actor=viewer, **arguments)`, ids and cursors decoded by name: a read that is one
+    domain query needs no resolver of its own. Not logged in, a bad id or a bad cursor is a
+    GraphQL error, as the query's own refusals are."""
+    actor = await info.context.scope.require_viewer()
+    return await query(actor=actor, **decoded(arguments))

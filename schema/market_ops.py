@@ -7,10 +7,10 @@ from typing import Annotated
 
 import strawberry
 
-from marketplace import adjustments, earning, merchants, offers, redemption, vouchers
+from marketplace import adjustments, earning, merchants, offers, redemption, settlement, vouchers
 from resolvers import market as resolve
 from schema.base import After, Connection, First
-from schema.commands import perform
+from schema.commands import ask, perform
 from schema.context import Info
 from schema.ledger import AdjustPointsInput, PointsEntryPayload, PointsEntryType
 from schema.market import (
@@ -57,7 +57,7 @@ class MarketQuery:
         description="Merchants the viewer may see: active ones, their own, all for admins.",
     )
     async def merchants(self, info: Info) -> list[MerchantType]:
-        return [MerchantType.of(row) for row in await resolve.list_merchants(info.context.scope)]
+        return [MerchantType.of(row) for row in await ask(info, merchants.list_merchants)]
 
     @strawberry.field(
         description="A merchant's statement for a period: its operators and admins only."
@@ -74,8 +74,9 @@ class MarketQuery:
         ],
     ) -> SettlementType | None:
         return SettlementType.of(
-            await resolve.merchant_settlement(
-                info.context.scope,
+            await ask(
+                info,
+                settlement.settlement,
                 merchant_id=merchant_id,
                 period_start=period_start,
                 period_end=period_end,

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import strawberry
 
-from marketplace import funding, payouts, policy
+from marketplace import funding, payouts, policy, treasury
 from marketplace.expiry import EXPIRY_TOPIC
 from resolvers import points as resolve
 from schema import subscriptions
-from schema.commands import perform
+from schema.commands import ask, perform
 from schema.context import Info
 from schema.enums import PointsReason
 from schema.points import (
@@ -36,14 +36,14 @@ from schema.points import (
 class PointsQuery:
     @strawberry.field(description="The community's points policy (any logged-in member).")
     async def points_policy(self, info: Info) -> PointsPolicyType:
-        return PointsPolicyType.of(await resolve.points_policy(info.context.scope))
+        return PointsPolicyType.of(await ask(info, policy.get_policy))
 
     @strawberry.field(
         description="The pool, flows this month and in total, the liability and what merchants "
         "are owed: community admins only."
     )
     async def treasury(self, info: Info) -> TreasuryType | None:
-        return TreasuryType.of(await resolve.community_treasury(info.context.scope))
+        return TreasuryType.of(await ask(info, treasury.treasury))
 
     @strawberry.field(
         description="A merchant's settled periods and its open one: its operators and admins."
@@ -53,7 +53,7 @@ class PointsQuery:
         info: Info,
         merchant_id: Annotated[strawberry.ID, strawberry.argument(description="The merchant.")],
     ) -> MerchantStatementType | None:
-        found = await resolve.merchant_statement(info.context.scope, merchant_id=merchant_id)
+        found = await ask(info, payouts.statement, merchant_id=merchant_id)
         return MerchantStatementType.of(found)
 
     @strawberry.field(description="Every version of one earning rule, newest first.")

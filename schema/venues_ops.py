@@ -13,7 +13,7 @@ from community.venues import Closed
 from models.outbox import BOOKING_TOPIC
 from resolvers import venues as resolve
 from schema.base import Connection
-from schema.commands import perform
+from schema.commands import ask, perform
 from schema.context import Info
 from schema.mutation import mutate
 from schema.subscriptions import own_messages, shown_safely
@@ -112,14 +112,14 @@ class VenueQuery:
         venue_id: VenueId,
         date: Annotated[date, strawberry.argument(description="The day, in Asia/Shanghai.")],
     ) -> list[VenueSlot]:
-        slots = await resolve.venue_slots(info.context.scope, venue_id=venue_id, day=date)
+        slots = await ask(info, venues.day_slots, venue_id=venue_id, day=date)
         return [VenueSlot.of(slot) for slot in slots]
 
     @strawberry.field(description="The viewer's own venue bookings, newest first.")
     async def my_bookings(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[BookingType]:
-        page = await resolve.my_bookings(info.context.scope, first=first, after=after)
+        page = await ask(info, bookings.my_bookings, first=first, after=after)
         return Connection.of(page, BookingType.of, after=after)
 
     @strawberry.field(
@@ -129,7 +129,7 @@ class VenueQuery:
     async def bookings_awaiting_approval(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[BookingType]:
-        page = await resolve.awaiting_approval(info.context.scope, first=first, after=after)
+        page = await ask(info, bookings.awaiting_approval, first=first, after=after)
         return Connection.of(page, BookingType.of, after=after)
 
 
