@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncGenerator
 from datetime import date
 from typing import Annotated, Any
@@ -35,25 +36,14 @@ from schema.venues import (
     VenueType,
 )
 
-TERMS = (
-    "name",
-    "description",
-    "location",
-    "capacity",
-    "slot_minutes",
-    "max_booking_minutes",
-    "advance_days",
-    "min_notice_minutes",
-    "cancel_deadline_minutes",
-    "check_in_minutes",
-    "requires_approval",
-    "deposit_points",
-)
-
 
 def _raw_terms(input: CreateVenueInput | UpdateVenueInput) -> dict[str, Any]:
     """The input's terms as plain values for the resolver (None: not given)."""
-    raw: dict[str, Any] = {name: getattr(input, name) for name in TERMS}
+    raw: dict[str, Any] = {
+        field.name: getattr(input, field.name)
+        for field in dataclasses.fields(input)
+        if field.name != "venue_id"
+    }
     hours: list[OpeningHoursInput] | None = input.opening_hours
     raw["opening_hours"] = (
         None if hours is None else [(h.weekday.value, h.opens, h.closes) for h in hours]
