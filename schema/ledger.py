@@ -1,22 +1,62 @@
-"""A wallet's ledger entries, what explains each, and the admin's correction that writes one."""
+"""A wallet's ledger entries, what explains each (PointsSource), and the admin's correction
+that writes one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
+from tortoise.models import Model
 
-from models.ledger import Entry
+from models.civic import EventSignup, Report, Suggestion
+from models.ledger import Entry, Transfer
+from models.market import Voucher
+from models.points import MerchantSettlement, PointsLot
 from resolvers import points as resolve_points
 from resolvers.ids import global_id
 from schema.base import Node
+from schema.civic import EventSignupType, ReportType, SuggestionType
 from schema.commands import CommandInput
 from schema.context import Info
 from schema.enums import PointsReason
 from schema.errors import UserError
+from schema.market import VoucherType
 from schema.people import UserType
-from schema.points import EarningRuleVersionType
-from schema.points_sources import PointsSource, source_type_of
+from schema.points import (
+    EarningRuleVersionType,
+    MerchantSettlementType,
+    PointsAdjustmentType,
+    PointsExpiryType,
+)
+
+PointsSource = Annotated[
+    ReportType
+    | EventSignupType
+    | SuggestionType
+    | VoucherType
+    | PointsAdjustmentType
+    | PointsExpiryType
+    | MerchantSettlementType,
+    strawberry.union("PointsSource", description="Why points moved: the thing an entry is for."),
+]
+
+_WRAPS: dict[type[Model], Callable[[Any], Any]] = {
+    Report: ReportType.of,
+    EventSignup: EventSignupType.of,
+    Suggestion: SuggestionType.of,
+    Voucher: VoucherType.of,
+    Transfer: PointsAdjustmentType.of,
+    PointsLot: PointsExpiryType.of,
+    MerchantSettlement: MerchantSettlementType.of,
+}
+
+
+def source_type_of(row: Model | None) -> Any:
+    """The GraphQL object for an entry's source row, or None."""
+    wrap = None if row is None else _WRAPS.get(type(row))
+    return None if wrap is None or row is None else wrap(row)
 
 
 @strawberry.type(
