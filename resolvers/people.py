@@ -60,10 +60,6 @@ async def refresh(scope: RequestScope, *, refresh_token: str) -> Session:
     return await _session_for(scope, user, rotated)
 
 
-async def logout(*, refresh_token: str) -> bool:
-    return await sessions.revoke_refresh_token(token=refresh_token)
-
-
 async def me(scope: RequestScope) -> User | None:
     actor = await scope.viewer()
     return await scope.loaders.user.load(actor.user_id) if actor else None

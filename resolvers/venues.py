@@ -38,10 +38,6 @@ def week(row: Venue) -> list[DayHours]:
     return booking_rules.week_of(row.opening_hours)
 
 
-async def list_venues(scope: RequestScope) -> list[Venue]:
-    return await venues.list_venues(actor=await scope.require_viewer())
-
-
 async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
     actor = await scope.require_viewer()
     return await found_or_none(venues.get_venue(actor=actor, venue_id=venue_id))

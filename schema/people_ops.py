@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from community import grid, people
+from community import grid, people, sessions
 from resolvers import people as resolve
 from schema.commands import perform
 from schema.context import Info
@@ -111,7 +111,7 @@ class PeopleMutation:
         description="End a session: its refresh token stops working. False if unknown."
     )
     async def logout(self, refresh_token: EndedRefreshToken) -> bool:
-        return await resolve.logout(refresh_token=refresh_token)
+        return await sessions.revoke_refresh_token(token=refresh_token)
 
     @strawberry.mutation(description="Add a courtyard (admins only).")
     async def create_courtyard(self, info: Info, input: CourtyardArg) -> CourtyardPayload:

@@ -90,7 +90,7 @@ BookingId = Annotated[strawberry.ID, strawberry.argument(description="The bookin
 class VenueQuery:
     @strawberry.field(description="The community's venues, by name (logged-in members).")
     async def venues(self, info: Info) -> list[VenueType]:
-        return [VenueType.of(row) for row in await resolve.list_venues(info.context.scope)]
+        return [VenueType.of(row) for row in await ask(info, venues.list_venues)]
 
     @strawberry.field(
         description="A venue's slots starting on one local day, each free, taken, closed or "
