@@ -11,8 +11,10 @@ version that priced it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ParamSpec
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -22,11 +24,12 @@ from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post, 
 from models import clock
 from models.actor import Actor
 from models.enums import HoldStatus, PointsReason
-from models.errors import Forbidden, InvalidInput
+from models.errors import Forbidden, InvalidInput, IssuanceCapReached, PoolExhausted
 from models.ledger import Account, EarningRule, Transfer
 from models.points import EarningRuleVersion, PointsHold
 from models.sql import fetch_one
 
+P = ParamSpec("P")
 COMMUNITY_TIMEZONE = clock.COMMUNITY_TIMEZONE
 EARNING_REASONS = (
     PointsReason.REPORT_VERIFIED,
@@ -269,6 +272,23 @@ async def hold_award(
             rule_version_id=priced.version.id,
             issuance_month=priced.month,
         )
+
+
+def _none_when_uncovered(
+    hold: Callable[P, Awaitable[PointsHold | None]],
+) -> Callable[P, Awaitable[PointsHold | None]]:
+    async def covered(*args: P.args, **kwargs: P.kwargs) -> PointsHold | None:
+        try:
+            return await hold(*args, **kwargs)
+        except (PoolExhausted, IssuanceCapReached):
+            return None
+
+    return covered
+
+
+# For civic work, never refused for points: while the pool or the month's cap cannot cover the
+# hold there is none (None), and checking the work later awards directly.
+hold_award_if_covered = _none_when_uncovered(hold_award)
 
 
 async def settle_award(
