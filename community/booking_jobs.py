@@ -8,20 +8,18 @@ posted) twice.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from community import booking_deposits
+from community.booking_claims import Settle, claim
 from community.booking_rules import utc_now
-from models import outbox
 from models.enums import BookingStatus
 from models.venues import Booking
 
 NOT_APPROVED_REASON = "Not approved before it began."
 BATCH = 200
-Settle = Callable[..., Awaitable[None]]
 
 
 async def _claim(
@@ -33,15 +31,30 @@ async def _claim(
     **columns: object,
 ) -> bool:
     async with in_transaction():
-        claimed = await Booking.filter(id=booking.id, status=booking.status).update(
-            status=to, finished_at=now, **columns
+        return await claim(
+            booking,
+            held_in=(booking.status,),
+            settle=settle,
+            actor_id=None,
+            status=to,
+            finished_at=now,
+            **columns,
         )
-        if claimed != 1:
-            return False
-        if settle is not None:
-            await settle(booking=booking, actor_id=None)
-        outbox.booking_changed(booker_id=booking.booker_id, booking_id=booking.id)
-    return True
+
+
+async def _end_each(
+    bookings: list[Booking],
+    *,
+    to: BookingStatus,
+    now: datetime,
+    settle: Settle | None,
+    **columns: object,
+) -> int:
+    """Claim each booking in its own transaction; how many this run ended."""
+    done = 0
+    for booking in bookings:
+        done += await _claim(booking, to=to, now=now, settle=settle, **columns)
+    return done
 
 
 _moment = utc_now
@@ -57,14 +70,14 @@ async def record_no_shows(*, now: datetime | None = None, limit: int = BATCH) ->
         .order_by("starts_at", "id")
         .limit(limit)
     )
-    done = 0
-    for booking in candidates:
-        if booking.starts_at + timedelta(minutes=booking.venue.check_in_minutes) >= moment:
-            continue
-        done += await _claim(
-            booking, to=BookingStatus.NO_SHOW, now=moment, settle=booking_deposits.forfeit
-        )
-    return done
+    missed = [
+        booking
+        for booking in candidates
+        if booking.starts_at + timedelta(minutes=booking.venue.check_in_minutes) < moment
+    ]
+    return await _end_each(
+        missed, to=BookingStatus.NO_SHOW, now=moment, settle=booking_deposits.forfeit
+    )
 
 
 async def expire_requests(*, now: datetime | None = None, limit: int = BATCH) -> int:
@@ -75,16 +88,13 @@ async def expire_requests(*, now: datetime | None = None, limit: int = BATCH) ->
         .order_by("starts_at", "id")
         .limit(limit)
     )
-    done = 0
-    for booking in candidates:
-        done += await _claim(
-            booking,
-            to=BookingStatus.REJECTED,
-            now=moment,
-            settle=booking_deposits.release,
-            reject_reason=NOT_APPROVED_REASON,
-        )
-    return done
+    return await _end_each(
+        candidates,
+        to=BookingStatus.REJECTED,
+        now=moment,
+        settle=booking_deposits.release,
+        reject_reason=NOT_APPROVED_REASON,
+    )
 
 
 async def complete_finished(*, now: datetime | None = None, limit: int = BATCH) -> int:
@@ -95,10 +105,7 @@ async def complete_finished(*, now: datetime | None = None, limit: int = BATCH) 
         .order_by("ends_at", "id")
         .limit(limit)
     )
-    done = 0
-    for booking in candidates:
-        done += await _claim(booking, to=BookingStatus.COMPLETED, now=moment, settle=None)
-    return done
+    return await _end_each(candidates, to=BookingStatus.COMPLETED, now=moment, settle=None)
 
 
 async def run_booking_jobs(*, now: datetime | None = None) -> int:

@@ -11,12 +11,16 @@ community/booking_deposits.py, inside the same transaction.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from community import booking_deposits, booking_rules
+from community.booking_claims import Settle, claim
 from community.events import may_organize
 from community.venues import (
     CANCELLABLE,
@@ -48,6 +52,9 @@ BLOCK_PERIOD = timedelta(days=14)
 OVERLAP_CONSTRAINT = "venue_booking_no_overlap"
 DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 MAX_PURPOSE_LENGTH = 200
+UNDECIDABLE = "Only a requested booking can be approved or rejected."
+UNCANCELLABLE = "Only a requested or confirmed booking can be cancelled."
+NOT_CHECKABLE = "Only a confirmed booking can be checked in."
 
 
 _now = booking_rules.utc_now
@@ -130,45 +137,51 @@ async def _holder_of(venue_id: int, starts: datetime, ends: datetime) -> Booking
     )
 
 
-def _same_request(booking: Booking | None, actor: Actor, starts: datetime, ends: datetime) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """One booking asked for: who books which venue, when, for how many, why."""
+
+    actor: Actor
+    venue: Venue
+    starts: datetime
+    ends: datetime
+    party_size: int
+    purpose: str
+    event_id: int | None
+
+
+def _is_retry(booking: Booking | None, wanted: _Wanted) -> TypeGuard[Booking]:
     """A retry: the booker already holds exactly this time of this venue."""
     return (
         booking is not None
-        and booking.booker_id == actor.user_id
-        and booking.starts_at == starts
-        and booking.ends_at == ends
+        and booking.booker_id == wanted.actor.user_id
+        and booking.starts_at == wanted.starts
+        and booking.ends_at == wanted.ends
     )
 
 
-async def _insert(
-    actor: Actor,
-    venue: Venue,
-    starts: datetime,
-    ends: datetime,
-    party_size: int,
-    purpose: str,
-    event_id: int | None,
-) -> Booking:
+async def _insert(wanted: _Wanted) -> Booking:
+    venue, booker_id = wanted.venue, wanted.actor.user_id
     status = BookingStatus.REQUESTED if venue.requires_approval else BookingStatus.CONFIRMED
     booking = await Booking.create(
         venue_id=venue.id,
-        booker_id=actor.user_id,
-        event_id=event_id,
+        booker_id=booker_id,
+        event_id=wanted.event_id,
         status=status,
-        starts_at=starts,
-        ends_at=ends,
-        party_size=party_size,
-        purpose=purpose,
+        starts_at=wanted.starts,
+        ends_at=wanted.ends,
+        party_size=wanted.party_size,
+        purpose=wanted.purpose,
     )
     hold_id = await booking_deposits.place(
-        venue=venue, booker_id=actor.user_id, booking_id=booking.id, ends_at=ends
+        venue=venue, booker_id=booker_id, booking_id=booking.id, ends_at=wanted.ends
     )
     if hold_id is not None:
         await Booking.filter(id=booking.id).update(
             deposit_hold_id=hold_id, deposit_points=venue.deposit_points
         )
         await booking.refresh_from_db()
-    outbox.booking_changed(booker_id=actor.user_id, booking_id=booking.id)
+    outbox.booking_changed(booker_id=booker_id, booking_id=booking.id)
     return booking
 
 
@@ -192,9 +205,9 @@ async def book_venue(
     venue = await Venue.get_or_none(id=venue_id, community_id=actor.community_id)
     if venue is None:
         raise NotFound("No such venue.", field="venueId")
+    wanted = _Wanted(actor, venue, starts, ends, party_size, what, event_id)
     holder = await _holder_of(venue.id, starts, ends)
-    if _same_request(holder, actor, starts, ends):
-        assert holder is not None
+    if _is_retry(holder, wanted):
         return holder
     await _check_rules(actor, venue, starts, ends, party_size, moment)
     if event_id is not None:
@@ -202,54 +215,36 @@ async def book_venue(
     if holder is not None:
         raise SlotTaken(_taken_message(venue, holder), field="startsAt")
     try:
-        return await _insert_once_more_after_a_deadlock(
-            actor, venue, starts, ends, party_size, what, event_id
-        )
+        return await _insert_once_more_after_a_deadlock(wanted)
     except IntegrityError as error:
         if OVERLAP_CONSTRAINT not in str(error):
             raise
         # Another request took the time between our check and our insert.
         holder = await _holder_of(venue.id, starts, ends)
-        if _same_request(holder, actor, starts, ends):
-            assert holder is not None
+        if _is_retry(holder, wanted):
             return holder
         message = _taken_message(venue, holder) if holder is not None else None
         raise SlotTaken(message, field="startsAt") from None
 
 
-async def _insert_checked(
-    actor: Actor,
-    venue: Venue,
-    starts: datetime,
-    ends: datetime,
-    party_size: int,
-    purpose: str,
-    event_id: int | None,
-) -> Booking:
+async def _insert_checked(wanted: _Wanted) -> Booking:
     async with in_transaction():
-        await hold_open(venue.id)
-        await _check_not_closed(venue, starts, ends)  # again, now that no closure can start
-        return await _insert(actor, venue, starts, ends, party_size, purpose, event_id)
+        await hold_open(wanted.venue.id)
+        # Again, now that no closure can start.
+        await _check_not_closed(wanted.venue, wanted.starts, wanted.ends)
+        return await _insert(wanted)
 
 
-async def _insert_once_more_after_a_deadlock(
-    actor: Actor,
-    venue: Venue,
-    starts: datetime,
-    ends: datetime,
-    party_size: int,
-    purpose: str,
-    event_id: int | None,
-) -> Booking:
+async def _insert_once_more_after_a_deadlock(wanted: _Wanted) -> Booking:
     """Two overlapping rows inserted at once can each wait on the other in the exclusion
     constraint's check; PostgreSQL then aborts one. The aborted one tries again, and now meets
     the other's committed row (the constraint's IntegrityError, handled by the caller)."""
     try:
-        return await _insert_checked(actor, venue, starts, ends, party_size, purpose, event_id)
+        return await _insert_checked(wanted)
     except Exception as error:
         if getattr(error, "sqlstate", None) != DEADLOCK_DETECTED:
             raise
-    return await _insert_checked(actor, venue, starts, ends, party_size, purpose, event_id)
+    return await _insert_checked(wanted)
 
 
 def _taken_message(venue: Venue, holder: Booking) -> str:
@@ -314,6 +309,23 @@ async def awaiting_approval(
 # ---------------------------------------------------------------- deciding
 
 
+async def _moved(
+    booking: Booking,
+    actor: Actor,
+    *,
+    refused: str,
+    held_in: Collection[BookingStatus],
+    settle: Settle | None,
+    **columns: object,
+) -> Booking:
+    """A person's change of the booking (booking_claims.claim); InvalidTransition(refused)
+    when a racing change moved it on first."""
+    if not await claim(booking, held_in=held_in, settle=settle, actor_id=actor.user_id, **columns):
+        raise InvalidTransition(refused)
+    await booking.refresh_from_db()
+    return booking
+
+
 async def _decided_by_staff(actor: Actor, booking_id: int) -> Booking:
     if not is_venue_staff(actor):
         raise Forbidden("Only venue staff approve or reject bookings.")
@@ -321,7 +333,7 @@ async def _decided_by_staff(actor: Actor, booking_id: int) -> Booking:
     if booking.booker_id == actor.user_id:
         raise Forbidden("Someone else must decide on your own booking.")
     if booking.status is not BookingStatus.REQUESTED:
-        raise InvalidTransition("Only a requested booking can be approved or rejected.")
+        raise InvalidTransition(UNDECIDABLE)
     return booking
 
 
@@ -332,14 +344,16 @@ async def approve_booking(*, actor: Actor, booking_id: int, now: datetime | None
         booking = await _decided_by_staff(actor, booking_id)
         if booking.starts_at <= moment:
             raise InvalidTransition("This booking has already started.")
-        claimed = await Booking.filter(id=booking.id, status=BookingStatus.REQUESTED).update(
-            status=BookingStatus.CONFIRMED, decided_by_id=actor.user_id, decided_at=moment
+        return await _moved(
+            booking,
+            actor,
+            refused=UNDECIDABLE,
+            held_in=(BookingStatus.REQUESTED,),
+            settle=None,
+            status=BookingStatus.CONFIRMED,
+            decided_by_id=actor.user_id,
+            decided_at=moment,
         )
-        if claimed != 1:
-            raise InvalidTransition("Only a requested booking can be approved or rejected.")
-        outbox.booking_changed(booker_id=booking.booker_id, booking_id=booking.id)
-        await booking.refresh_from_db()
-    return booking
 
 
 async def reject_booking(
@@ -351,19 +365,18 @@ async def reject_booking(
     why = required_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
     async with in_transaction():
         booking = await _decided_by_staff(actor, booking_id)
-        claimed = await Booking.filter(id=booking.id, status=BookingStatus.REQUESTED).update(
+        return await _moved(
+            booking,
+            actor,
+            refused=UNDECIDABLE,
+            held_in=(BookingStatus.REQUESTED,),
+            settle=booking_deposits.release,
             status=BookingStatus.REJECTED,
             decided_by_id=actor.user_id,
             decided_at=moment,
             reject_reason=why,
             finished_at=moment,
         )
-        if claimed != 1:
-            raise InvalidTransition("Only a requested booking can be approved or rejected.")
-        await booking_deposits.release(booking=booking, actor_id=actor.user_id)
-        outbox.booking_changed(booker_id=booking.booker_id, booking_id=booking.id)
-        await booking.refresh_from_db()
-    return booking
 
 
 # ---------------------------------------------------------------- cancelling
@@ -386,25 +399,23 @@ async def cancel_booking(
         if not may_see(actor, booking):
             raise NotFound("No such booking.", field="bookingId")
         if booking.status not in CANCELLABLE:
-            raise InvalidTransition("Only a requested or confirmed booking can be cancelled.")
+            raise InvalidTransition(UNCANCELLABLE)
         if booking.starts_at <= moment:
             raise InvalidTransition("This booking has started: it can no longer be cancelled.")
         venue = await Venue.get(id=booking.venue_id)
         late = booking.booker_id == actor.user_id and is_late(venue, booking, moment)
-        claimed = await Booking.filter(id=booking.id, status__in=CANCELLABLE).update(
+        return await _moved(
+            booking,
+            actor,
+            refused=UNCANCELLABLE,
+            held_in=CANCELLABLE,
+            settle=booking_deposits.forfeit if late else booking_deposits.release,
             status=BookingStatus.CANCELLED,
             cancelled_at=moment,
             cancel_reason=why,
             cancelled_late=late,
             finished_at=moment,
         )
-        if claimed != 1:
-            raise InvalidTransition("Only a requested or confirmed booking can be cancelled.")
-        settle = booking_deposits.forfeit if late else booking_deposits.release
-        await settle(booking=booking, actor_id=actor.user_id)
-        outbox.booking_changed(booker_id=booking.booker_id, booking_id=booking.id)
-        await booking.refresh_from_db()
-    return booking
 
 
 # ---------------------------------------------------------------- checking in
@@ -444,18 +455,19 @@ async def check_in(
         venue = await Venue.get(id=booking.venue_id)
         _check_presence(actor, venue, booking, code)
         if booking.status is not BookingStatus.CONFIRMED:
-            raise InvalidTransition("Only a confirmed booking can be checked in.")
+            raise InvalidTransition(NOT_CHECKABLE)
         opens, closes = check_in_opens(venue, booking), check_in_closes(venue, booking)
         if not opens <= moment <= closes:
             shown = booking_rules.local(opens).strftime("%H:%M")
             until = booking_rules.local(closes).strftime("%H:%M")
             raise InvalidTransition(f"Check in from {shown} to {until}.")
-        claimed = await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
-            status=BookingStatus.CHECKED_IN, checked_in_at=moment, checked_in_by_id=actor.user_id
+        return await _moved(
+            booking,
+            actor,
+            refused=NOT_CHECKABLE,
+            held_in=(BookingStatus.CONFIRMED,),
+            settle=booking_deposits.release,
+            status=BookingStatus.CHECKED_IN,
+            checked_in_at=moment,
+            checked_in_by_id=actor.user_id,
         )
-        if claimed != 1:
-            raise InvalidTransition("Only a confirmed booking can be checked in.")
-        await booking_deposits.release(booking=booking, actor_id=actor.user_id)
-        outbox.booking_changed(booker_id=booking.booker_id, booking_id=booking.id)
-        await booking.refresh_from_db()
-    return booking

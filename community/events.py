@@ -15,7 +15,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from marketplace.earning import hold_award, settle_award, void_award
+from marketplace.earning import hold_award_if_covered, settle_award, void_award
 from models import clock
 from models.actor import Actor
 from models.civic import Event, EventSignup
@@ -24,9 +24,7 @@ from models.errors import (
     Forbidden,
     InvalidInput,
     InvalidTransition,
-    IssuanceCapReached,
     NotFound,
-    PoolExhausted,
 )
 from models.inputs import bounded_text, required_text
 from models.market import Merchant
@@ -147,20 +145,17 @@ async def _hold_reward(event: Event, signup: EventSignup) -> None:
     if event.points_reward <= 0:
         return
     earlier = await PointsHold.filter(source_type="event_signup", source_id=signup.id).count()
-    try:
-        await hold_award(
-            community_id=event.community_id,
-            user_id=signup.user_id,
-            reason=PointsReason.EVENT_ATTENDED,
-            source_type="event_signup",
-            source_id=signup.id,
-            idempotency_key=f"hold:event_signup:{signup.id}:{earlier + 1}",
-            points=event.points_reward,
-            memo=f"Attended {event.title}"[:200],
-            timeout_at=event.ends_at + CHECK_IN_GRACE,
-        )
-    except (PoolExhausted, IssuanceCapReached):
-        return
+    await hold_award_if_covered(
+        community_id=event.community_id,
+        user_id=signup.user_id,
+        reason=PointsReason.EVENT_ATTENDED,
+        source_type="event_signup",
+        source_id=signup.id,
+        idempotency_key=f"hold:event_signup:{signup.id}:{earlier + 1}",
+        points=event.points_reward,
+        memo=f"Attended {event.title}"[:200],
+        timeout_at=event.ends_at + CHECK_IN_GRACE,
+    )
 
 
 async def sign_up(*, actor: Actor, event_id: int) -> EventSignup:

@@ -15,12 +15,12 @@ from tortoise.transactions import in_transaction
 from community.media import check_photos, stored
 from community.report_workflow import append_step
 from community.service_levels import due_at_for
-from marketplace.earning import hold_award
+from marketplace.earning import hold_award_if_covered
 from models import clock
 from models.actor import Actor
 from models.civic import Report
 from models.enums import PointsReason, ReportCategory, ReportStatus
-from models.errors import InvalidInput, IssuanceCapReached, NotFound, PoolExhausted
+from models.errors import InvalidInput, NotFound
 from models.grid import MicroGrid
 from models.inputs import optional_text, required_text
 
@@ -147,16 +147,13 @@ async def _hold_reward(report: Report) -> None:
     then awards directly (or is refused if the pool is still short)."""
     if report.duplicate_of_id is not None:
         return
-    try:
-        await hold_award(
-            community_id=report.community_id,
-            user_id=report.reporter_id,
-            reason=PointsReason.REPORT_VERIFIED,
-            source_type="report",
-            source_id=report.id,
-            idempotency_key=f"hold:report:{report.id}",
-            actor_id=report.reporter_id,
-            memo=f"Report {report.id} verified",
-        )
-    except (PoolExhausted, IssuanceCapReached):
-        return
+    await hold_award_if_covered(
+        community_id=report.community_id,
+        user_id=report.reporter_id,
+        reason=PointsReason.REPORT_VERIFIED,
+        source_type="report",
+        source_id=report.id,
+        idempotency_key=f"hold:report:{report.id}",
+        actor_id=report.reporter_id,
+        memo=f"Report {report.id} verified",
+    )

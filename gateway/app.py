@@ -15,11 +15,8 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.typevars import RootValue
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.execution import ExecutionResult
 
 from gateway import graphiql, jobs
 from gateway.bearer import VIEWER_KEY, BearerTokenMiddleware
@@ -52,17 +49,8 @@ def gateway_extensions(settings: Settings) -> tuple[Any, ...]:
     return (OperationMetrics, OpenTelemetryExtension)
 
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-
-
-def _before_execution(result: ExecutionResult) -> bool:
-    """Parse, validation and variable-coercion failures: no data, and no error has a path."""
-    errors = result.errors or []
-    return result.data is None and bool(errors) and all(not error.path for error in errors)
-
-
 class GridPointsGraphQL(EdgeGraphQL[RootValue]):
-    """Strawberry's ASGI view, speaking the GraphQL-over-HTTP media type and status codes."""
+    """The gateway's GraphQL view: its schema, WebSocket protocol, JSON encoder and context."""
 
     graphql_transport_ws_handler_class = GatewayTransportWSHandler  # type: ignore[assignment]
     websocket_adapter_class = GatewayWebSocketAdapter  # type: ignore[assignment]
@@ -106,32 +94,6 @@ class GridPointsGraphQL(EdgeGraphQL[RootValue]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql.page_response()
-
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        response = await super().get_sub_response(request)
-        accept = request.headers.get("accept", "")
-        response.media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else None
-        return response
-
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        processed = await super().process_result(request, result)
-        if _before_execution(result):
-            processed.pop("data", None)
-        return processed
-
-    def create_response(
-        self,
-        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-        sub_response: Response,
-    ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
-            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
-            if isinstance(response_data, dict) and "data" not in response_data:
-                response.status_code = 400
-        return response
 
     async def get_context(self, request: object, response: object) -> Context:
         headers = getattr(request, "headers", {})

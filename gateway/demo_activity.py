@@ -10,6 +10,7 @@ page shows something; the sample merchant (the bakery) has redemptions and a set
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,36 +190,60 @@ async def _suggestions(people: DemoActors) -> None:
     )
 
 
-async def _events(people: DemoActors) -> None:
-    admin = await people.admin()
-    community_id = admin.community_id
-    starts = datetime.now().astimezone() + timedelta(days=3)
-    full = await Event.create(
-        community_id=community_id,
-        organizer_id=admin.user_id,
-        title="茶艺体验课（竹韵茶馆）",
-        description="茶艺师带领体验盖碗茶冲泡，名额有限，满员后可候补。",
-        location="竹韵茶馆二楼",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
+@dataclass(frozen=True, slots=True)
+class _DemoEvent:
+    title: str
+    description: str
+    location: str
+    days_ahead: int
+    length: timedelta
+    capacity: int
+    points_reward: int
+    residents_signing_up: tuple[int, ...]
+
+
+_EVENTS = (
+    _DemoEvent(
+        "茶艺体验课（竹韵茶馆）",
+        "茶艺师带领体验盖碗茶冲泡，名额有限，满员后可候补。",
+        "竹韵茶馆二楼",
+        days_ahead=3,
+        length=timedelta(hours=2),
         capacity=3,
         points_reward=10,
-    )
-    for index in (1, 2, 3, 4):  # three seats, one on the waitlist
-        await events.sign_up(actor=await people.resident(index), event_id=full.id)
-    later = starts + timedelta(days=7)
-    talk = await Event.create(
-        community_id=community_id,
-        organizer_id=admin.user_id,
-        title="防范电信诈骗讲座",
-        description="派出所民警讲解常见诈骗手法，现场答疑。",
-        location="兴蓉社区党群服务中心多功能厅",
-        starts_at=later,
-        ends_at=later + timedelta(hours=1, minutes=30),
+        residents_signing_up=(1, 2, 3, 4),  # three seats, one on the waitlist
+    ),
+    _DemoEvent(
+        "防范电信诈骗讲座",
+        "派出所民警讲解常见诈骗手法，现场答疑。",
+        "兴蓉社区党群服务中心多功能厅",
+        days_ahead=10,
+        length=timedelta(hours=1, minutes=30),
         capacity=80,
         points_reward=5,
-    )
-    await events.sign_up(actor=await people.resident(0), event_id=talk.id)
+        residents_signing_up=(0,),
+    ),
+)
+
+
+async def _events(people: DemoActors) -> None:
+    admin = await people.admin()
+    now = datetime.now().astimezone()
+    for planned in _EVENTS:
+        starts = now + timedelta(days=planned.days_ahead)
+        event = await Event.create(
+            community_id=admin.community_id,
+            organizer_id=admin.user_id,
+            title=planned.title,
+            description=planned.description,
+            location=planned.location,
+            starts_at=starts,
+            ends_at=starts + planned.length,
+            capacity=planned.capacity,
+            points_reward=planned.points_reward,
+        )
+        for index in planned.residents_signing_up:
+            await events.sign_up(actor=await people.resident(index), event_id=event.id)
 
 
 async def write_activity(plan: DemoPlan, user_ids: dict[str, int], report: Progress) -> None:

@@ -1,5 +1,6 @@
 """Strawberry's ASGI view with the gateway's own HTTP edge: request parsing, persisted
-documents, and a coded JSON body for every refusal.
+documents, a coded JSON body for every refusal, and the GraphQL-over-HTTP media type and
+status codes.
 
 Stock strawberry parses bodies with `json.loads` and answers its refusals in text/plain; a
 `UnicodeDecodeError`, `RecursionError` or non-object top level escapes as a 500 and drops the
@@ -17,6 +18,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAd
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -25,7 +27,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.execution import ExecutionResult
 
 from gateway.bodies import RequestRefused, read_request
-from gateway.edge_errors import NO_STORE, error_response
+from gateway.edge_errors import GRAPHQL_RESPONSE_JSON, NO_STORE, error_response
 from gateway.error_codes import ensure_codes
 from gateway.persisted import PersistedDocuments
 from gateway.requests import BodyTooLarge
@@ -117,11 +119,19 @@ class EdgeGraphQL(GraphQL[Context, RootValue]):
                 raise RequestRefused(NO_QUERY) from error
             raise
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        response = await super().get_sub_response(request)
+        accept = request.headers.get("accept", "")
+        response.media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else None
+        return response
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
         ensure_codes(processed)  # type: ignore[arg-type]
+        if _before_execution(result):
+            processed.pop("data", None)
         return processed
 
     def create_response(
@@ -129,9 +139,21 @@ class EdgeGraphQL(GraphQL[Context, RootValue]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
+        """GraphQL-over-HTTP: the graphql-response+json media type where asked for, and 400
+        for a request that never reached execution (no `data`)."""
         response = super().create_response(response_data, sub_response)
         response.headers.setdefault("cache-control", NO_STORE)
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+            if isinstance(response_data, dict) and "data" not in response_data:
+                response.status_code = 400
         return response
+
+
+def _before_execution(result: ExecutionResult) -> bool:
+    """Parse, validation and variable-coercion failures: no data, and no error has a path."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(not error.path for error in errors)
 
 
 def _from_http_exception(error: HTTPException, accept: str) -> Response:

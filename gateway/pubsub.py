@@ -71,18 +71,21 @@ class InProcessBroker:
 
 
 class RedisBroker:
-    """Publishes through Redis; one pattern subscription per process feeds local queues."""
+    """Publishes through Redis; one pattern subscription per process feeds local queues.
 
-    PATTERN = "gridpoints:*"
+    Redis pub/sub channels are shared by all of a server's database numbers, so every channel
+    carries the deployment's prefix (GRIDPOINTS_CHANNEL_PREFIX): deployments sharing one Redis
+    do not hear each other."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
         self.fanout = LocalFanout()
+        self._prefix = f"{prefix}:"
         self._reader: asyncio.Task[None] | None = None
 
     async def publish(self, channel: str, message: str) -> None:
         try:
-            await self.redis.publish(f"gridpoints:{channel}", message)
+            await self.redis.publish(f"{self._prefix}{channel}", message)
         except Exception:  # a notification is best effort; the data is already committed
             log.warning("redis publish failed for %s", channel, exc_info=True)
 
@@ -109,11 +112,11 @@ class RedisBroker:
     async def _read(self) -> None:
         pubsub = self.redis.pubsub()
         try:
-            await pubsub.psubscribe(self.PATTERN)
+            await pubsub.psubscribe(f"{self._prefix}*")
             async for message in pubsub.listen():
                 if message.get("type") != "pmessage":
                     continue
-                channel = _text(message["channel"]).removeprefix("gridpoints:")
+                channel = _text(message["channel"]).removeprefix(self._prefix)
                 self.fanout.deliver(channel, _text(message["data"]))
         finally:
             with contextlib.suppress(Exception):

@@ -49,7 +49,8 @@ class Services:
             return cls(settings, TokenService(settings), InProcessBroker())
         redis = quick_redis(settings.redis_url, settings.redis_timeout_seconds)
         listener = Redis.from_url(settings.redis_url, health_check_interval=10)
-        return cls(settings, TokenService(settings), RedisBroker(listener), redis)
+        broker = RedisBroker(listener, settings.channel_prefix)
+        return cls(settings, TokenService(settings), broker, redis)
 
     async def publish(self, changes: Sequence[Change]) -> None:
         for change in changes:

@@ -12,13 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from redis.connection import parse_url
 
 DEFAULT_DATABASE_URL = "sqlite://./gridpoints.sqlite3"
 DEVELOPMENT_SECRET = "gridpoints-development-secret-not-for-production!"
 MIN_SECRET_BYTES = 32
 DEVELOPMENT_CORS_ORIGINS = "http://localhost:5173,http://127.0.0.1:5173"
+CHANNEL_PREFIX = "gridpoints"
 PREFIX = "GRIDPOINTS_"
 
 
@@ -60,6 +62,26 @@ def _upper(raw: Any) -> Any:
     return raw.upper() if isinstance(raw, str) else raw
 
 
+def _cors_default(data: dict[str, Any]) -> str:
+    """The development origins; none in production."""
+    return "" if _given(data, "env") == "production" else DEVELOPMENT_CORS_ORIGINS
+
+
+def _channel_prefix_default(data: dict[str, Any]) -> str:
+    """Redis keeps keys apart by database number but shares pub/sub channels across all of
+    them: a deployment on database n gets channels of its own ("gridpoints-db14:report:1")."""
+    url = _given(data, "redis_url")
+    try:
+        number = parse_url(url).get("db") if url else None  # type: ignore[no-untyped-call]
+    except ValueError:  # the Redis client refuses the URL itself, naming it
+        number = None
+    return f"{CHANNEL_PREFIX}-db{number}" if number else CHANNEL_PREFIX
+
+
+# Defaults that depend on other settings, filled in when the setting is not given.
+_DERIVED_DEFAULTS = {"cors_origins": _cors_default, "channel_prefix": _channel_prefix_default}
+
+
 Optional = Annotated[str | None, BeforeValidator(_unset_if_empty)]
 OptionalPath = Annotated[Path | None, BeforeValidator(_unset_if_empty)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -67,6 +89,8 @@ Names = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_csv)]
 Origins = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_origins)]
 BaseUrl = Annotated[str | None, BeforeValidator(_base_url)]
 Secret = Annotated[str, BeforeValidator(lambda raw: raw or DEVELOPMENT_SECRET)]
+# It starts a Redis channel pattern (`<prefix>:*`): no glob characters.
+ChannelPrefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 class Settings(BaseSettings):
@@ -85,11 +109,14 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
     redis_url: Optional = None
     redis_timeout_seconds: float = 0.2
+    # Unset: derived from redis_url's database number (see _channel_prefix_default).
+    channel_prefix: ChannelPrefix = CHANNEL_PREFIX
     jwt_secret: Secret = DEVELOPMENT_SECRET
     jwt_previous_secret: Optional = None
     # Fixed by the protocol the apps speak, not read from the environment.
     jwt_issuer: ClassVar[str] = "gridpoints"
     jwt_audience: ClassVar[str] = "gridpoints-apps"
+    reads_environment: ClassVar[bool] = False  # see settings_customise_sources
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     media_dir: Path = Path("./media")
@@ -100,7 +127,7 @@ class Settings(BaseSettings):
     otel_enabled: Flag = False
     log_level: Annotated[str, BeforeValidator(_upper)] = "INFO"
     # The HTTP edge (gateway/edge_*.py, gateway/bodies.py, gateway/persisted.py).
-    # Unset, the development origins, none in production (see _cors_default).
+    # Unset: the development origins, none in production (see _cors_default).
     cors_origins: Origins = ()
     public_url: BaseUrl = None
     trusted_documents: OptionalPath = None
@@ -124,15 +151,21 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """`Settings(...)` takes only what it is given; `from_env()` adds the environment."""
+        if cls.reads_environment:
+            return (init_settings, env_settings)
         return (init_settings,)
 
     @model_validator(mode="before")
     @classmethod
-    def _cors_default(cls, data: Any) -> Any:
-        if isinstance(data, dict) and _given(data, "cors_origins") is None:
-            production = _given(data, "env") == "production"
-            data = {**data, "cors_origins": "" if production else DEVELOPMENT_CORS_ORIGINS}
-        return data
+    def _fill_derived_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        missing = {
+            name: default(data)
+            for name, default in _DERIVED_DEFAULTS.items()
+            if _given(data, name) is None
+        }
+        return {**data, **missing}
 
     @property
     def production(self) -> bool:
@@ -170,16 +203,7 @@ class Settings(BaseSettings):
 
 
 class _FromEnvironment(Settings):
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings)
+    reads_environment = True
 
 
 _KINDS: dict[object, str] = {int: "a whole number", float: "a number"}

@@ -11,8 +11,10 @@ version that priced it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ParamSpec
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -22,11 +24,12 @@ from marketplace.ledger import AccountRef, Posting, lock_wallet, pool_of, post, 
 from models import clock
 from models.actor import Actor
 from models.enums import HoldStatus, PointsReason
-from models.errors import Forbidden, InvalidInput
+from models.errors import Forbidden, InvalidInput, IssuanceCapReached, PoolExhausted
 from models.ledger import Account, EarningRule, Transfer
 from models.points import EarningRuleVersion, PointsHold
 from models.sql import fetch_one
 
+P = ParamSpec("P")
 COMMUNITY_TIMEZONE = clock.COMMUNITY_TIMEZONE
 EARNING_REASONS = (
     PointsReason.REPORT_VERIFIED,
@@ -205,32 +208,27 @@ async def award(
     issuance cap: beyond either, PoolExhausted or IssuanceCapReached, and nothing written.
     Runs in a savepoint of the caller's transaction, or in its own when there is none.
     """
-    key = award_key(reason, source_type, source_id)
     async with in_transaction():
         pool = await pool_of(community_id=community_id)
         wallet = await _locked_wallet(community_id, user_id)
-        if await _already_awarded(key, source_type, source_id):
+        priced = await _price(community_id, wallet, reason, source_type, source_id, points)
+        if priced is None:
             return 0
-        version = await current_version(community_id=community_id, reason=reason)
-        amount = await _amount_to_give(version, points, wallet.id)
-        if amount <= 0:
-            return 0
-        await _count_issuance(community_id, amount)
         await post(
             Posting(
                 debit=AccountRef.pool(pool.id),
                 credit=AccountRef.wallet(user_id),
-                amount=amount,
+                amount=priced.amount,
                 reason=reason,
                 memo=memo,
                 actor_id=actor_id,
                 source_type=source_type,
                 source_id=source_id,
-                idempotency_key=key,
-                rule_version_id=version.id,
+                idempotency_key=award_key(reason, source_type, source_id),
+                rule_version_id=priced.version.id,
             )
         )
-        return amount
+        return priced.amount
 
 
 async def hold_award(
@@ -256,20 +254,14 @@ async def hold_award(
         existing = await holds.open_hold(source_type=source_type, source_id=source_id)
         if existing is not None:
             return existing
-        if await _already_awarded(
-            award_key(reason, source_type, source_id), source_type, source_id
-        ):
+        priced = await _price(community_id, wallet, reason, source_type, source_id, points)
+        if priced is None:
             return None
-        version = await current_version(community_id=community_id, reason=reason)
-        amount = await _amount_to_give(version, points, wallet.id)
-        if amount <= 0:
-            return None
-        month = await _count_issuance(community_id, amount)
         return await holds.place_hold(
             community_id=community_id,
             debit=AccountRef.pool(pool.id),
             credit=AccountRef.wallet(user_id),
-            amount=amount,
+            amount=priced.amount,
             reason=reason,
             source_type=source_type,
             source_id=source_id,
@@ -277,9 +269,26 @@ async def hold_award(
             timeout_at=timeout_at,
             memo=memo,
             actor_id=actor_id,
-            rule_version_id=version.id,
-            issuance_month=month,
+            rule_version_id=priced.version.id,
+            issuance_month=priced.month,
         )
+
+
+def _none_when_uncovered(
+    hold: Callable[P, Awaitable[PointsHold | None]],
+) -> Callable[P, Awaitable[PointsHold | None]]:
+    async def covered(*args: P.args, **kwargs: P.kwargs) -> PointsHold | None:
+        try:
+            return await hold(*args, **kwargs)
+        except (PoolExhausted, IssuanceCapReached):
+            return None
+
+    return covered
+
+
+# For civic work, never refused for points: while the pool or the month's cap cannot cover the
+# hold there is none (None), and checking the work later awards directly.
+hold_award_if_covered = _none_when_uncovered(hold_award)
 
 
 async def settle_award(
@@ -334,6 +343,35 @@ async def _already_awarded(key: str, source_type: str, source_id: int) -> bool:
     return await PointsHold.filter(
         source_type=source_type, source_id=source_id, status=HoldStatus.POSTED
     ).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    version: EarningRuleVersion
+    amount: int
+    month: str  # the issuance month it was counted in
+
+
+async def _price(
+    community_id: int,
+    wallet: Account,
+    reason: PointsReason,
+    source_type: str,
+    source_id: int,
+    points: int | None,
+) -> _Priced | None:
+    """Under the wallet lock: what the source earns, by the rule in force and its daily cap,
+    counted against the month's issuance; None when it earns nothing (already awarded, or
+    capped to zero)."""
+    key = award_key(reason, source_type, source_id)
+    if await _already_awarded(key, source_type, source_id):
+        return None
+    version = await current_version(community_id=community_id, reason=reason)
+    amount = await _amount_to_give(version, points, wallet.id)
+    if amount <= 0:
+        return None
+    month = await _count_issuance(community_id, amount)
+    return _Priced(version, amount, month)
 
 
 async def _count_issuance(community_id: int, amount: int) -> str:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Literal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -179,20 +180,7 @@ async def post_hold(
         debit, credit, escrow = await _accounts(hold)
         await _lock_wallets(debit, credit)
         await _release_cap(hold, hold.amount - posted)
-        await post(
-            Posting(
-                debit=escrow,
-                credit=credit,
-                amount=posted,
-                reason=hold.reason,
-                memo=hold.memo,
-                actor_id=actor_id,
-                source_type=hold.source_type,
-                source_id=hold.source_id,
-                idempotency_key=f"hold:{hold.id}:post",
-                rule_version_id=hold.rule_version_id,
-            )
-        )
+        await post(_out_of_escrow(hold, escrow, credit, posted, actor_id, step="post"))
         await _give_back(hold, debit, escrow, hold.amount - posted, actor_id)
     await hold.refresh_from_db()
     return hold
@@ -263,6 +251,32 @@ async def _lock_wallets(*refs: AccountRef) -> None:
             await lock_wallet(user_id=ref.owner_id)
 
 
+def _out_of_escrow(
+    hold: PointsHold,
+    escrow: AccountRef,
+    to: AccountRef,
+    amount: int,
+    actor_id: int | None,
+    *,
+    step: Literal["post", "release"],
+) -> Posting:
+    """Held points leaving escrow: posted as what they were held for (with the rule version
+    that priced them), or released back; each step of a hold is idempotent by its key."""
+    posting = step == "post"
+    return Posting(
+        debit=escrow,
+        credit=to,
+        amount=amount,
+        reason=hold.reason if posting else PointsReason.HOLD_RELEASED,
+        memo=hold.memo,
+        actor_id=actor_id,
+        source_type=hold.source_type,
+        source_id=hold.source_id,
+        idempotency_key=f"hold:{hold.id}:{step}",
+        rule_version_id=hold.rule_version_id if posting else None,
+    )
+
+
 async def _give_back(
     hold: PointsHold, debit: AccountRef, escrow: AccountRef, amount: int, actor_id: int | None
 ) -> None:
@@ -270,17 +284,7 @@ async def _give_back(
     came from a lot that expired meanwhile goes to the pool instead."""
     if amount <= 0:
         return
-    posting = Posting(
-        debit=escrow,
-        credit=debit,
-        amount=amount,
-        reason=PointsReason.HOLD_RELEASED,
-        memo=hold.memo,
-        actor_id=actor_id,
-        source_type=hold.source_type,
-        source_id=hold.source_id,
-        idempotency_key=f"hold:{hold.id}:release",
-    )
+    posting = _out_of_escrow(hold, escrow, debit, amount, actor_id, step="release")
     if debit.kind is not AccountKind.WALLET:
         await post(posting)
         return

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from tortoise.transactions import in_transaction
 
@@ -135,33 +136,31 @@ class _Moved:
 
 
 async def wallet_of(*, user_id: int, community_id: int) -> Account:
-    """The user's wallet, opened on first use (safe when two requests open it at once)."""
-    account = await Account.get_or_none(user_id=user_id)
-    if account is not None:
-        return account
-    await fetch(
-        "INSERT INTO account (community_id, kind, user_id, balance) VALUES (?, ?, ?, 0) "
-        "ON CONFLICT (user_id) DO NOTHING",
-        community_id,
-        AccountKind.WALLET.value,
-        user_id,
-    )
-    return await Account.get(user_id=user_id)
+    """The user's wallet, opened on first use."""
+    return await _opened(AccountKind.WALLET, "user_id", user_id, community_id)
 
 
 async def merchant_account_of(*, merchant_id: int, community_id: int) -> Account:
-    """The merchant's account, opened on first use (safe when two requests open it at once)."""
-    account = await Account.get_or_none(merchant_id=merchant_id)
+    """The merchant's account, opened on first use."""
+    return await _opened(AccountKind.MERCHANT, "merchant_id", merchant_id, community_id)
+
+
+async def _opened(
+    kind: AccountKind, owner: Literal["user_id", "merchant_id"], owner_id: int, community_id: int
+) -> Account:
+    """The owner's account; two requests opening it at once both get the one row."""
+    where: dict[str, Any] = {owner: owner_id}
+    account = await Account.get_or_none(**where)
     if account is not None:
         return account
     await fetch(
-        "INSERT INTO account (community_id, kind, merchant_id, balance) VALUES (?, ?, ?, 0) "
-        "ON CONFLICT (merchant_id) DO NOTHING",
+        f"INSERT INTO account (community_id, kind, {owner}, balance) VALUES (?, ?, ?, 0) "
+        f"ON CONFLICT ({owner}) DO NOTHING",
         community_id,
-        AccountKind.MERCHANT.value,
-        merchant_id,
+        kind.value,
+        owner_id,
     )
-    return await Account.get(merchant_id=merchant_id)
+    return await Account.get(**where)
 
 
 async def pool_of(*, community_id: int) -> Account:

@@ -7,13 +7,23 @@ were given (a resident is never surprised by points expiring earlier than they w
 from __future__ import annotations
 
 from marketplace.lots import Policy, policy_for
+from models import clock
 from models.actor import Actor
 from models.enums import ExpiryRule
 from models.errors import Forbidden, InvalidInput
-from models.points import PointsPolicy
+from models.sql import fetch
 
 MAX_EXPIRY_MONTHS = 120
 MAX_MONTHLY_CAP = 100_000_000
+# One statement: admins setting a community's first policy at once all answer, and one row
+# stays (a read-then-insert would let the loser meet the unique constraint).
+_UPSERT = (
+    "INSERT INTO points_policy "
+    "(community_id, expiry_rule, expiry_months, monthly_issuance_cap, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id) DO UPDATE SET "
+    "expiry_rule = excluded.expiry_rule, expiry_months = excluded.expiry_months, "
+    "monthly_issuance_cap = excluded.monthly_issuance_cap, updated_at = excluded.updated_at"
+)
 
 
 async def get_policy(*, actor: Actor) -> Policy:
@@ -31,24 +41,30 @@ async def set_policy(
     """Set the expiry rule (and its months) and the monthly cap, or none (admins only)."""
     if not actor.is_admin:
         raise Forbidden()
-    if expiry_rule is ExpiryRule.MONTHS_AFTER_EARNING:
-        if expiry_months is None or not 1 <= expiry_months <= MAX_EXPIRY_MONTHS:
+    policy = Policy(expiry_rule, expiry_months, monthly_issuance_cap)
+    _check(policy)
+    await fetch(
+        _UPSERT,
+        actor.community_id,
+        policy.rule.value,
+        policy.months,
+        policy.monthly_cap,
+        clock.now(),
+    )
+    return policy
+
+
+def _check(policy: Policy) -> None:
+    if policy.rule is ExpiryRule.MONTHS_AFTER_EARNING:
+        if policy.months is None or not 1 <= policy.months <= MAX_EXPIRY_MONTHS:
             raise InvalidInput(
                 f"Give the months points last, between 1 and {MAX_EXPIRY_MONTHS}.",
                 field="expiryMonths",
             )
-    elif expiry_months is not None:
+    elif policy.months is not None:
         raise InvalidInput("Months apply only to MONTHS_AFTER_EARNING.", field="expiryMonths")
-    if monthly_issuance_cap is not None and not 1 <= monthly_issuance_cap <= MAX_MONTHLY_CAP:
+    cap = policy.monthly_cap
+    if cap is not None and not 1 <= cap <= MAX_MONTHLY_CAP:
         raise InvalidInput(
             f"A monthly cap must be between 1 and {MAX_MONTHLY_CAP}.", field="monthlyIssuanceCap"
         )
-    await PointsPolicy.update_or_create(
-        community_id=actor.community_id,
-        defaults={
-            "expiry_rule": expiry_rule,
-            "expiry_months": expiry_months,
-            "monthly_issuance_cap": monthly_issuance_cap,
-        },
-    )
-    return Policy(expiry_rule, expiry_months, monthly_issuance_cap)
