@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from community import events, reports
+from community import reports
 from models.actor import Actor
 from models.civic import Event, Report
 from models.enums import ReportCategory, ReportStatus, Role
@@ -16,6 +16,7 @@ from models.grid import MicroGrid
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
+from tests.harness import events
 from tests.harness.reports import Crew, walk
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -198,16 +199,7 @@ def event_input(**overrides: Any) -> dict[str, Any]:
 
 async def an_event(organizer: Actor, *, capacity: int = 2, past: bool = False) -> Event:
     start = datetime.now(UTC) + (timedelta(days=-2) if past else timedelta(days=1))
-    return await events.create_event(
-        actor=organizer,
-        title="Courtyard clean-up",
-        description="",
-        location="Courtyard 1",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        capacity=capacity,
-        points_reward=15,
-    )
+    return await events.an_event(organizer, starts_at=start, capacity=capacity)
 
 
 async def multipart(

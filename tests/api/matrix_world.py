@@ -22,7 +22,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from community import bookings, events, notices, report_workflow, reports, suggestions, venues
+from community import bookings, events, notices, reports, suggestions, venues
 from community.booking_rules import COMMUNITY_TZ, local, weekly_hours
 from community.grid import ensure_community
 from community.people import load_actor
@@ -43,6 +43,8 @@ from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
 from models.venues import Booking, Venue
 from tests import factories
+from tests.harness.events import an_event
+from tests.harness.reports import Crew, walk
 
 # Test-strength argon2id. A login verifies with the parameters stored in the hash, so the
 # matrix's logins cost milliseconds instead of the production ~100 ms of CPU each; the real
@@ -255,23 +257,8 @@ class Cast:
             micro_grid_id=grid.id,
             media_dir=self.media_dir,
         )
-        steps = [ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.RESOLVED]
-        for status in steps[: steps.index(upto) + 1] if upto in steps else ():
-            if status is ReportStatus.ACCEPTED:
-                await report_workflow.accept_report(actor=self.admin, report_id=report.id)
-            elif status is ReportStatus.DISPATCHED:
-                await report_workflow.dispatch_report(
-                    actor=self.admin,
-                    report_id=report.id,
-                    assignee_id=(assignee or self.manager).user_id,
-                )
-            else:
-                await report_workflow.resolve_report(
-                    actor=resolver or assignee or self.manager,
-                    report_id=report.id,
-                    note="Fixed",
-                    media_dir=self.media_dir,
-                )
+        crew = Crew(self.admin, assignee or self.manager, reporter, self.media_dir, resolver)
+        await walk(report, upto, crew)
         if overdue:
             await Report.filter(id=report.id).update(
                 due_at=datetime.now(UTC) - timedelta(minutes=5)
@@ -297,17 +284,7 @@ class Cast:
         return done.voucher
 
     async def event_by(self, organizer: Actor) -> Event:
-        starts = datetime.now(UTC) + timedelta(days=1)
-        return await events.create_event(
-            actor=organizer,
-            title=unique("Clean-up"),
-            description="Bring gloves",
-            location="Gate 3",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=2),
-            capacity=50,
-            points_reward=5,
-        )
+        return await an_event(organizer, title=unique("Clean-up"), capacity=50, points_reward=5)
 
     async def pending_merchant(self, owner: Actor) -> Merchant:
         return await merchants.register_merchant(

@@ -12,7 +12,7 @@ import pytest
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from community.events import cancel_signup, check_in, create_event, sign_up
+from community.events import cancel_signup, check_in, sign_up
 from community.report_workflow import reject_report, verify_report, withdraw_report
 from marketplace.earning import set_rule
 from marketplace.funding import fund_pool
@@ -58,6 +58,7 @@ from tests.domain.points_helpers import (
     points_snapshot,
     pool_balance,
 )
+from tests.harness.events import an_event
 
 REPORT_POINTS = 10  # the default rule
 
@@ -264,17 +265,7 @@ async def _drain_pool(people: Cast) -> None:
 
 async def _event(reward: int = 15, capacity: int = 10) -> tuple[int, Actor]:
     organiser = await factories.user(Role.COMMUNITY_ADMIN, name="Organiser")
-    starts = clock.now() + timedelta(days=1)
-    event = await create_event(
-        actor=organiser,
-        title="Clean-up",
-        description="Gloves",
-        location="Gate",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        capacity=capacity,
-        points_reward=reward,
-    )
+    event = await an_event(organiser, capacity=capacity, points_reward=reward)
     return event.id, organiser
 
 

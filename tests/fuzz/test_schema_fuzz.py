@@ -47,18 +47,20 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
 
-from community import events, notices, report_workflow, reports, suggestions
+from community import events, notices, reports, suggestions
 from community.passwords import hash_password
 from community.people import load_actor
 from community.sessions import issue_refresh_token
 from marketplace import adjustments, earning, merchants, offers, redemption
 from models.actor import Actor
-from models.enums import NoticeKind, PointsReason, ReportCategory, Role
+from models.enums import NoticeKind, PointsReason, ReportCategory, ReportStatus, Role
 from models.people import User
 from resolvers.ids import cursor, global_id
 from tests import factories
 from tests.api.client import make_client
 from tests.dbsetup import TEST_REDIS_URL
+from tests.harness.events import an_event
+from tests.harness.reports import Crew, walk
 
 ROOT = Path(__file__).resolve().parents[2]
 # Examples per operation and identity, as schemathesis counts them: 47 operations x 6 = 282 per
@@ -262,20 +264,16 @@ async def seed_world(media_dir: Path) -> dict[str, Actor]:
         )
         for category in (ReportCategory.FACILITY, ReportCategory.SANITATION, ReportCategory.NOISE)
     ]
-    await report_workflow.accept_report(actor=worker, report_id=filed[1].id)
-    await report_workflow.dispatch_report(
-        actor=worker, report_id=filed[1].id, assignee_id=manager.user_id
-    )
-    await report_workflow.accept_report(actor=worker, report_id=filed[2].id)
+    crew = Crew(worker, manager, resident, media_dir)
+    await walk(filed[1], ReportStatus.DISPATCHED, crew)
+    await walk(filed[2], ReportStatus.ACCEPTED, crew)
 
-    starts = datetime.now(UTC) + timedelta(days=2)
-    event = await events.create_event(
-        actor=admin,
+    event = await an_event(
+        admin,
+        starts_at=datetime.now(UTC) + timedelta(days=2),
         title="River clean-up",
         description="Bring gloves",
         location="North gate",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
         capacity=2,
         points_reward=5,
     )
