@@ -43,6 +43,7 @@ from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
 from models.venues import Booking, Venue
 from tests import factories
+from tests.harness import market
 from tests.harness.events import an_event
 from tests.harness.reports import Crew, walk
 
@@ -266,14 +267,8 @@ class Cast:
         return await Report.get(id=report.id)
 
     async def offer(self, merchant: Merchant) -> Offer:
-        return await offers.create_offer(
-            actor=self.operator_of(merchant),
-            merchant_id=merchant.id,
-            title=unique("Soap"),
-            description="A bar",
-            points_price=10,
-            stock=5,
-        )
+        operator = self.operator_of(merchant)
+        return await market.offer_of(merchant, operator, title=unique("Soap"), description="A bar")
 
     async def voucher_for(self, holder: Actor, offer: Offer) -> Voucher:
         """Fund the holder with the price, then redeem one unit."""
@@ -287,9 +282,7 @@ class Cast:
         return await an_event(organizer, title=unique("Clean-up"), capacity=50, points_reward=5)
 
     async def pending_merchant(self, owner: Actor) -> Merchant:
-        return await merchants.register_merchant(
-            actor=owner, name=unique("Noodle Bar"), category="Food", address="2 Jinhua Road"
-        )
+        return await market.awaiting_approval(owner, unique("Noodle Bar"))
 
     async def active_merchant(self, owner: Actor) -> Merchant:
         merchant = await self.pending_merchant(owner)
@@ -349,13 +342,8 @@ async def _person(
 
 
 async def _offer(operator: Actor, merchant: Merchant, title: str, stock: int) -> Offer:
-    return await offers.create_offer(
-        actor=operator,
-        merchant_id=merchant.id,
-        title=title,
-        description="For the matrix",
-        points_price=10,
-        stock=stock,
+    return await market.offer_of(
+        merchant, operator, title=title, description="For the matrix", stock=stock
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from marketplace import merchants, offers
 from models.enums import OfferStatus
 from models.market import Offer, Voucher
 from models.sql import fetch
@@ -24,6 +23,7 @@ from tests.api.market_support import (
     open_shop,
     redeemed,
 )
+from tests.harness import market
 from tests.harness.wallets import balance
 
 # ---------------------------------------------------------------- reading
@@ -33,13 +33,10 @@ async def test_offers_are_paged_newest_first_with_cursors(client: GraphQLClient)
     shop = await open_shop()
     resident = shop.resident
     other_owner = await factories.user(name="Other owner")
-    second = await merchants.register_merchant(
-        actor=other_owner, name="Corner Shop", category="Grocery", address="9 Jinhua Road"
+    second, _ = await market.active_merchant(
+        other_owner, by=shop.admin, name="Corner Shop", address="9 Jinhua Road"
     )
-    await merchants.approve_merchant(actor=shop.admin, merchant_id=second.id)
-    pending = await merchants.register_merchant(
-        actor=other_owner, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    pending = await market.awaiting_approval(other_owner)
     await Offer.filter(id=shop.offer.id).update(title="Offer 0")
     hidden = {"status": OfferStatus.PAUSED}
     rows = []
@@ -267,13 +264,8 @@ async def test_a_merchants_redemptions_are_for_its_operators(client: GraphQLClie
 
 async def test_offers_and_merchants_by_id_show_operators_everything(client: GraphQLClient) -> None:
     shop = await open_shop()
-    paused = await offers.create_offer(
-        actor=shop.owner,
-        merchant_id=shop.merchant.id,
-        title="Soy sauce",
-        description="",
-        points_price=5,
-        stock=2,
+    paused = await market.offer_of(
+        shop.merchant, shop.owner, title="Soy sauce", description="", price=5, stock=2
     )
     await Offer.filter(id=paused.id).update(status=OfferStatus.PAUSED)
     offer_query = "query($id: ID!) { node(id: $id) { ... on Offer { title status } } }"
@@ -304,9 +296,7 @@ async def test_offers_and_merchants_by_id_show_operators_everything(client: Grap
         "status": "ACTIVE",
         "offers": {"edges": [{"node": {"title": "Rice 5 kg"}}]},
     }
-    pending = await merchants.register_merchant(
-        actor=shop.resident, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    pending = await market.awaiting_approval(shop.resident)
     pending_id = {"id": global_id("Merchant", pending.id)}
     neighbour = await factories.user(name="Neighbour")
     assert (await client.execute(merchant_query, pending_id, as_=neighbour))["data"] == {

@@ -23,7 +23,6 @@ from starlette.types import ASGIApp, Message
 from community import reports
 from gateway.pubsub import RedisBroker
 from gateway.services import Services
-from marketplace import merchants, offers
 from models.actor import Actor
 from models.civic import Report
 from models.enums import ReportCategory, ReportStatus, Role
@@ -32,6 +31,7 @@ from resolvers import market
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
+from tests.harness.market import active_merchant, offer_of
 from tests.harness.reports import Crew, walk
 
 PROTOCOL = "graphql-transport-ws"
@@ -177,18 +177,8 @@ async def test_points_changed_delivers_the_viewers_own_entries(live: GraphQLClie
     resident = await factories.user(name="Resident")
     neighbour = await factories.user(name="Neighbour")
     owner = await factories.user(name="Owner")
-    shop = await merchants.register_merchant(
-        actor=owner, name="Sunny Grocery", category="Grocery", address="1 Jinhua Road"
-    )
-    await merchants.approve_merchant(actor=admin, merchant_id=shop.id)
-    rice = await offers.create_offer(
-        actor=owner,
-        merchant_id=shop.id,
-        title="Rice 5 kg",
-        description="",
-        points_price=10,
-        stock=5,
-    )
+    shop, _ = await active_merchant(owner, by=admin, name="Sunny Grocery")
+    rice = await offer_of(shop, owner, description="")
     async with GraphQLWebSocket(live.app) as ws:
         await ws.init(live.token_for(resident))
         await ws.subscribe("points", POINTS_CHANGED)

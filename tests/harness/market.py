@@ -116,3 +116,8 @@ async def outsider(name: str = "Outsider") -> Actor:
     fresh = await load_actor(row.id)
     assert fresh is not None
     return fresh
+
+
+async def awaiting_approval(owner: Actor, name: str = "Noodle Bar") -> Merchant:
+    """A food stall registered by `owner` that no admin has approved yet."""
+    return await pending_merchant(owner, name, category="Food", address="2 Jinhua Road")
