@@ -3,6 +3,7 @@ the server kept it open (h11 parses the answers; the socket is ours)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -211,6 +212,19 @@ class Connection:
     def still_open(self) -> bool:
         """After an answer: did the server keep the connection for the next request?"""
         return self.h11.their_state is h11.DONE and self.h11.our_state is h11.DONE
+
+
+def exchange(port: int, data: bytes, timeout: float = 10.0) -> bytes:
+    """Send raw `data` to 127.0.0.1:`port` (stopping early if the server closes), then read
+    until the server closes: what an edge that refused mid-request answered, if anything."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)
+        received = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                received += chunk
+        return received
 
 
 @contextmanager
