@@ -4,11 +4,8 @@ the server kept it open (h11 parses the answers; the socket is ours)."""
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,12 +30,6 @@ PUBLIC_URL = "https://gridpoints.example"
 HEADER_TIMEOUT_SECONDS = 1.0
 SOCKET_TIMEOUT_SECONDS = 10.0
 CODES = frozenset(code.value for code in TopLevelCode) | frozenset(c.value for c in ErrorCode)
-
-
-def gridpoints_executable() -> str:
-    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
-    assert found, "the console script is installed with the project"
-    return found
 
 
 @dataclass
@@ -73,9 +64,8 @@ def start_edge_server(
     """`gridpoints serve`, in production mode unless told otherwise, as the issue tried it."""
     port = servers.free_port()
     media = tmp / "media"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
-    env.update(
-        servers.gateway_env(
+    env = servers.clean_env(
+        **servers.settings_env(
             env=env_name,
             database_url=database_url,
             redis_url=redis_url or "",
@@ -90,7 +80,7 @@ def start_edge_server(
             **settings,
         )
     )
-    command = [gridpoints_executable(), "serve", "--port", str(port)]
+    command = [servers.gridpoints_executable(), "serve", "--port", str(port)]
     log = tmp / f"serve-{port}.log"
     process = servers.start(command, env, cwd=tmp, log=log)
     try:
