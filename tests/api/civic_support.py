@@ -18,6 +18,7 @@ from tests import factories
 from tests.api.client import GraphQLClient
 from tests.harness import events
 from tests.harness.reports import Crew, walk
+from tests.harness.snapshots import civic_rows
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
@@ -121,6 +122,21 @@ def codes(result: dict[str, Any]) -> list[str]:
 def errors_of(result: dict[str, Any]) -> list[tuple[str, str | None]]:
     (payload,) = result["data"].values()
     return [(error["code"], error["field"]) for error in payload["errors"]]
+
+
+Refusal = tuple[Actor, str, dict[str, Any], tuple[str, str | None]]
+
+
+async def assert_refused(client: GraphQLClient, cases: list[Refusal]) -> None:
+    """Each (actor, operation, variables, (code, field)) is answered with that one error and no
+    object, and all of them together change no row."""
+    before = await civic_rows()
+    for actor, query, variables, expected in cases:
+        result = await client.execute(query, variables, as_=actor)
+        assert errors_of(result) == [expected], (query, variables)
+        (payload,) = result["data"].values()
+        assert next(value for key, value in payload.items() if key != "errors") is None
+    assert await civic_rows() == before
 
 
 def gid(type_name: str, row: Any) -> str:
