@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from models.enums import OfferStatus
 from models.market import Offer, Voucher
@@ -29,6 +30,19 @@ from tests.harness.wallets import balance
 # ---------------------------------------------------------------- reading
 
 
+def _row(merchant_id: int, title: str, price: int = 1, **fields: Any) -> Offer:
+    """An offer row with one unit, written as is (no rule checks it)."""
+    return Offer(
+        merchant_id=merchant_id,
+        title=title,
+        description="",
+        points_price=price,
+        stock_added=1,
+        remaining=1,
+        **fields,
+    )
+
+
 async def test_offers_are_paged_newest_first_with_cursors(client: GraphQLClient) -> None:
     shop = await open_shop()
     resident = shop.resident
@@ -38,64 +52,16 @@ async def test_offers_are_paged_newest_first_with_cursors(client: GraphQLClient)
     )
     pending = await market.awaiting_approval(other_owner)
     await Offer.filter(id=shop.offer.id).update(title="Offer 0")
-    hidden = {"status": OfferStatus.PAUSED}
     rows = []
     for n in range(1, 56):
-        merchant_id = shop.merchant.id if n % 2 else second.id
-        rows.append(
-            Offer(
-                merchant_id=merchant_id,
-                title=f"Offer {n}",
-                description="",
-                points_price=n,
-                stock_added=1,
-                remaining=1,
-            )
-        )
+        rows.append(_row(shop.merchant.id if n % 2 else second.id, f"Offer {n}", n))
         if n % 10 == 0:  # never listed: paused, a pending merchant's, ended, lapsed
-            rows.append(
-                Offer(
-                    merchant_id=shop.merchant.id,
-                    title="Hidden",
-                    description="",
-                    points_price=1,
-                    stock_added=1,
-                    remaining=1,
-                    **hidden,
-                )
-            )
-    rows.append(
-        Offer(
-            merchant_id=pending.id,
-            title="Hidden",
-            description="",
-            points_price=1,
-            stock_added=1,
-            remaining=1,
-        )
-    )
-    rows.append(
-        Offer(
-            merchant_id=second.id,
-            title="Hidden",
-            description="",
-            points_price=1,
-            stock_added=1,
-            remaining=1,
-            status=OfferStatus.ENDED,
-        )
-    )
-    rows.append(
-        Offer(
-            merchant_id=second.id,
-            title="Hidden",
-            description="",
-            points_price=1,
-            stock_added=1,
-            remaining=1,
-            valid_until=datetime.now(UTC) - timedelta(hours=1),
-        )
-    )
+            rows.append(_row(shop.merchant.id, "Hidden", status=OfferStatus.PAUSED))
+    rows += [
+        _row(pending.id, "Hidden"),
+        _row(second.id, "Hidden", status=OfferStatus.ENDED),
+        _row(second.id, "Hidden", valid_until=datetime.now(UTC) - timedelta(hours=1)),
+    ]
     await Offer.bulk_create(rows)
 
     names = {shop.merchant.id: "Sunny Grocery", second.id: "Corner Shop"}
