@@ -36,9 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _migrations_digest() -> str:
-    """What a migrated schema depends on: the migrations, the enums they import, tortoise."""
+    """What a migrated database depends on: the migrations, the enums they import, how
+    gateway/db.py opens and migrates it, and tortoise."""
     digest = hashlib.sha256(tortoise.__version__.encode())
-    for path in [*sorted((ROOT / "migrations").glob("*.py")), ROOT / "models" / "enums.py"]:
+    sources = [ROOT / "models" / "enums.py", ROOT / "gateway" / "db.py"]
+    for path in [*sorted((ROOT / "migrations").glob("*.py")), *sources]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -59,6 +61,9 @@ async def _migrated_sqlite(path: Path, templates: Path | None) -> None:
         partial = template.with_suffix(f".{uuid.uuid4().hex}.partial")
         _copy_sqlite(path, partial)
         partial.replace(template)  # atomic, so a parallel run never copies half a template
+        for stale in template.parent.glob("*.sqlite3"):  # other states of migrations/
+            if stale != template:
+                stale.unlink(missing_ok=True)
 
 
 @asynccontextmanager
