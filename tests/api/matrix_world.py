@@ -35,7 +35,6 @@ from models.enums import (
     ReportCategory,
     ReportStatus,
     Role,
-    VenueAudience,
 )
 from models.grid import Community, Courtyard, MicroGrid
 from models.ledger import Entry
@@ -43,6 +42,7 @@ from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
 from models.venues import Booking, Venue
 from tests import factories
+from tests.domain.venue_helpers import HALL
 from tests.harness import market
 from tests.harness.events import an_event
 from tests.harness.reports import Crew, walk
@@ -83,19 +83,16 @@ def unique(prefix: str) -> str:
 
 
 # A venue open all day every day, bookable by residents (everyone is one) from now on.
-MATRIX_VENUE = venues.VenueTerms(
+MATRIX_VENUE = replace(
+    HALL,
     name="Matrix hall",
     description="For the matrix",
-    location="Building 1",
     capacity=20,
-    slot_minutes=30,
-    max_booking_minutes=240,
     advance_days=30,
     min_notice_minutes=0,
     cancel_deadline_minutes=60,
     check_in_minutes=60,
     opening_hours=weekly_hours("00:00", "00:00"),
-    audiences=frozenset({VenueAudience.RESIDENT}),
 )
 
 
