@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,9 +12,18 @@ from tests.clock import frozen_clock  # noqa: F401  (the settable clock fixture)
 from tests.dbsetup import fresh_database, truncate_all
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Hypothesis's plugin imports all of Hypothesis (most of a second) to end any run, even one
+    no test module imported it for; such a run goes without the plugin, which would do nothing."""
+    if "hypothesis" not in sys.modules:
+        session.config.pluginmanager.unregister(name="hypothesispytest")
+
+
 @pytest.fixture(scope="session")
-async def database_url() -> AsyncIterator[str]:
-    async with fresh_database() as url:
+async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    templates = cache.mkdir("migrated-sqlite") if cache is not None else None
+    async with fresh_database(templates) as url:
         await open_database(url, pool_size=25)
         try:
             yield url

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from community import events, reports
+from community import reports
 from models.actor import Actor
 from models.civic import Event, Report
 from models.enums import ReportCategory, ReportStatus, Role
@@ -16,7 +16,9 @@ from models.grid import MicroGrid
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
+from tests.harness import events
 from tests.harness.reports import Crew, walk
+from tests.harness.snapshots import civic_rows
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
@@ -122,6 +124,21 @@ def errors_of(result: dict[str, Any]) -> list[tuple[str, str | None]]:
     return [(error["code"], error["field"]) for error in payload["errors"]]
 
 
+Refusal = tuple[Actor, str, dict[str, Any], tuple[str, str | None]]
+
+
+async def assert_refused(client: GraphQLClient, cases: list[Refusal]) -> None:
+    """Each (actor, operation, variables, (code, field)) is answered with that one error and no
+    object, and all of them together change no row."""
+    before = await civic_rows()
+    for actor, query, variables, expected in cases:
+        result = await client.execute(query, variables, as_=actor)
+        assert errors_of(result) == [expected], (query, variables)
+        (payload,) = result["data"].values()
+        assert next(value for key, value in payload.items() if key != "errors") is None
+    assert await civic_rows() == before
+
+
 def gid(type_name: str, row: Any) -> str:
     return global_id(type_name, row if isinstance(row, int) else row.id)
 
@@ -198,16 +215,7 @@ def event_input(**overrides: Any) -> dict[str, Any]:
 
 async def an_event(organizer: Actor, *, capacity: int = 2, past: bool = False) -> Event:
     start = datetime.now(UTC) + (timedelta(days=-2) if past else timedelta(days=1))
-    return await events.create_event(
-        actor=organizer,
-        title="Courtyard clean-up",
-        description="",
-        location="Courtyard 1",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        capacity=capacity,
-        points_reward=15,
-    )
+    return await events.an_event(organizer, starts_at=start, capacity=capacity)
 
 
 async def multipart(

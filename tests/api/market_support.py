@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from marketplace import adjustments, merchants, offers, redemption
+from marketplace import adjustments, redemption
 from models.actor import Actor
 from models.enums import Role
 from models.market import Merchant, Offer, Voucher
 from resolvers.ids import global_id
 from tests import factories
+from tests.harness import market
 
 SET_RULE = """
 mutation($reason: PointsReason!, $points: Int!, $cap: Int) {
@@ -130,23 +131,14 @@ async def open_shop(
     """An approved merchant with one offer, its owner, an admin and a funded resident."""
     admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
     owner = await factories.user(name="Owner")
-    merchant = await merchants.register_merchant(
-        actor=owner, name="Sunny Grocery", category="Grocery", address="1 Jinhua Road"
-    )
-    await merchants.approve_merchant(actor=admin, merchant_id=merchant.id)
-    offer = await offers.create_offer(
-        actor=owner,
-        merchant_id=merchant.id,
-        title="Rice 5 kg",
-        description="Northeast rice",
-        points_price=price,
-        stock=stock,
-        per_user_limit=per_user_limit,
+    merchant, _ = await market.active_merchant(owner, by=admin, name="Sunny Grocery")
+    offer = await market.offer_of(
+        merchant, owner, price=price, stock=stock, per_user_limit=per_user_limit
     )
     resident = await factories.user(name="Resident")
     if funds:
         await fund(admin, resident, funds)
-    return Shop(admin, owner, await Merchant.get(id=merchant.id), offer, resident)
+    return Shop(admin, owner, merchant, offer, resident)
 
 
 async def redeemed(shop: Shop, holder: Actor | None = None, key: str = "r1") -> Voucher:

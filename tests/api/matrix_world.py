@@ -22,7 +22,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from community import bookings, events, notices, report_workflow, reports, suggestions, venues
+from community import bookings, events, notices, reports, suggestions, venues
 from community.booking_rules import COMMUNITY_TZ, local, weekly_hours
 from community.grid import ensure_community
 from community.people import load_actor
@@ -35,7 +35,6 @@ from models.enums import (
     ReportCategory,
     ReportStatus,
     Role,
-    VenueAudience,
 )
 from models.grid import Community, Courtyard, MicroGrid
 from models.ledger import Entry
@@ -43,6 +42,10 @@ from models.market import Merchant, MerchantOperator, Offer, Voucher
 from models.people import GridAssignment, User, UserRole
 from models.venues import Booking, Venue
 from tests import factories
+from tests.domain.venue_helpers import HALL
+from tests.harness import market
+from tests.harness.events import an_event
+from tests.harness.reports import Crew, walk
 
 # Test-strength argon2id. A login verifies with the parameters stored in the hash, so the
 # matrix's logins cost milliseconds instead of the production ~100 ms of CPU each; the real
@@ -80,19 +83,16 @@ def unique(prefix: str) -> str:
 
 
 # A venue open all day every day, bookable by residents (everyone is one) from now on.
-MATRIX_VENUE = venues.VenueTerms(
+MATRIX_VENUE = replace(
+    HALL,
     name="Matrix hall",
     description="For the matrix",
-    location="Building 1",
     capacity=20,
-    slot_minutes=30,
-    max_booking_minutes=240,
     advance_days=30,
     min_notice_minutes=0,
     cancel_deadline_minutes=60,
     check_in_minutes=60,
     opening_hours=weekly_hours("00:00", "00:00"),
-    audiences=frozenset({VenueAudience.RESIDENT}),
 )
 
 
@@ -255,23 +255,8 @@ class Cast:
             micro_grid_id=grid.id,
             media_dir=self.media_dir,
         )
-        steps = [ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.RESOLVED]
-        for status in steps[: steps.index(upto) + 1] if upto in steps else ():
-            if status is ReportStatus.ACCEPTED:
-                await report_workflow.accept_report(actor=self.admin, report_id=report.id)
-            elif status is ReportStatus.DISPATCHED:
-                await report_workflow.dispatch_report(
-                    actor=self.admin,
-                    report_id=report.id,
-                    assignee_id=(assignee or self.manager).user_id,
-                )
-            else:
-                await report_workflow.resolve_report(
-                    actor=resolver or assignee or self.manager,
-                    report_id=report.id,
-                    note="Fixed",
-                    media_dir=self.media_dir,
-                )
+        crew = Crew(self.admin, assignee or self.manager, reporter, self.media_dir, resolver)
+        await walk(report, upto, crew)
         if overdue:
             await Report.filter(id=report.id).update(
                 due_at=datetime.now(UTC) - timedelta(minutes=5)
@@ -279,14 +264,8 @@ class Cast:
         return await Report.get(id=report.id)
 
     async def offer(self, merchant: Merchant) -> Offer:
-        return await offers.create_offer(
-            actor=self.operator_of(merchant),
-            merchant_id=merchant.id,
-            title=unique("Soap"),
-            description="A bar",
-            points_price=10,
-            stock=5,
-        )
+        operator = self.operator_of(merchant)
+        return await market.offer_of(merchant, operator, title=unique("Soap"), description="A bar")
 
     async def voucher_for(self, holder: Actor, offer: Offer) -> Voucher:
         """Fund the holder with the price, then redeem one unit."""
@@ -297,22 +276,10 @@ class Cast:
         return done.voucher
 
     async def event_by(self, organizer: Actor) -> Event:
-        starts = datetime.now(UTC) + timedelta(days=1)
-        return await events.create_event(
-            actor=organizer,
-            title=unique("Clean-up"),
-            description="Bring gloves",
-            location="Gate 3",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=2),
-            capacity=50,
-            points_reward=5,
-        )
+        return await an_event(organizer, title=unique("Clean-up"), capacity=50, points_reward=5)
 
     async def pending_merchant(self, owner: Actor) -> Merchant:
-        return await merchants.register_merchant(
-            actor=owner, name=unique("Noodle Bar"), category="Food", address="2 Jinhua Road"
-        )
+        return await market.awaiting_approval(owner, unique("Noodle Bar"))
 
     async def active_merchant(self, owner: Actor) -> Merchant:
         merchant = await self.pending_merchant(owner)
@@ -372,13 +339,8 @@ async def _person(
 
 
 async def _offer(operator: Actor, merchant: Merchant, title: str, stock: int) -> Offer:
-    return await offers.create_offer(
-        actor=operator,
-        merchant_id=merchant.id,
-        title=title,
-        description="For the matrix",
-        points_price=10,
-        stock=stock,
+    return await market.offer_of(
+        merchant, operator, title=title, description="For the matrix", stock=stock
     )
 
 

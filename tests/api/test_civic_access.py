@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from community import events, report_workflow, suggestions
-from marketplace import merchants
 from models.actor import Actor
 from models.enums import ReportCategory
 from tests import factories
@@ -38,6 +37,7 @@ from tests.api.civic_support import (
     multipart,
 )
 from tests.api.client import GraphQLClient
+from tests.harness import market
 from tests.harness.snapshots import civic_rows as snapshot
 from tests.images import PNG
 
@@ -108,9 +108,7 @@ async def test_the_wrong_roles_are_forbidden_and_nothing_changes(
     own = await suggestions.submit_suggestion(actor=people.admin, title="Mine", body="Mine")
     theirs = await suggestions.submit_suggestion(actor=people.reporter, title="x", body="y")
     pending_owner = await factories.user(name="Shopkeeper")
-    await merchants.register_merchant(
-        actor=pending_owner, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    await market.awaiting_approval(pending_owner)
     manager = gid("User", people.manager.user_id)
     check_in = {"event": event, "user": gid("User", people.reporter.user_id)}
     review = {"id": gid("Suggestion", theirs), "decision": "ADOPT"}

@@ -15,7 +15,9 @@ from tests.api.civic_support import (
     CREATE_EVENT,
     EVENTS,
     SIGN_UP,
+    Refusal,
     an_event,
+    assert_refused,
     cast,
     codes,
     errors_of,
@@ -24,7 +26,6 @@ from tests.api.civic_support import (
     iso,
 )
 from tests.api.client import GraphQLClient
-from tests.harness.snapshots import civic_rows as snapshot
 from tests.harness.wallets import balance
 
 # ---------------------------------------------------------------- events
@@ -136,7 +137,7 @@ async def test_events_refuse_bad_input_and_write_nothing(
     past = await an_event(people.worker, past=True)
     eid = gid("Event", upcoming)
     start = datetime.now(UTC) + timedelta(days=3)
-    cases: list[tuple[Actor, str, dict[str, Any], tuple[str, str | None]]] = [
+    cases: list[Refusal] = [
         (
             people.worker,
             CREATE_EVENT,
@@ -215,10 +216,4 @@ async def test_events_refuse_bad_input_and_write_nothing(
             ("NOT_FOUND", "eventId"),
         ),
     ]
-    before = await snapshot()
-    for actor, query, variables, expected in cases:
-        result = await client.execute(query, variables, as_=actor)
-        assert errors_of(result) == [expected], variables
-        (payload,) = result["data"].values()
-        assert next(value for key, value in payload.items() if key != "errors") is None
-    assert await snapshot() == before
+    await assert_refused(client, cases)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from community import report_workflow, reports
-from models.actor import Actor
 from models.civic import Report
 from models.enums import ReportCategory
 from tests import factories
@@ -23,6 +21,8 @@ from tests.api.civic_support import (
     SET_LEVEL,
     SUBMIT,
     VERIFY,
+    Refusal,
+    assert_refused,
     cast,
     codes,
     errors_of,
@@ -53,7 +53,7 @@ async def test_reports_refuse_bad_input_and_wrong_steps(
         "description": "Loud music",
         "microGridId": gid("MicroGrid", people.grid),
     }
-    cases: list[tuple[Actor, str, dict[str, Any], tuple[str, str | None]]] = [
+    cases: list[Refusal] = [
         (
             people.reporter,
             SUBMIT,
@@ -148,13 +148,7 @@ async def test_reports_refuse_bad_input_and_wrong_steps(
             ("INVALID_INPUT", "hours"),
         ),
     ]
-    before = await snapshot()
-    for actor, query, variables, expected in cases:
-        result = await client.execute(query, variables, as_=actor)
-        assert errors_of(result) == [expected], (query, variables)
-        (payload,) = result["data"].values()
-        assert next(value for key, value in payload.items() if key != "errors") is None
-    assert await snapshot() == before
+    await assert_refused(client, cases)
     assert media_files(tmp_path) == []
 
 

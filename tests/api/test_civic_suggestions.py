@@ -22,7 +22,9 @@ from tests.api.civic_support import (
     SIGN_UP,
     SUBMIT,
     SUBMIT_SUGGESTION,
+    Refusal,
     an_event,
+    assert_refused,
     cast,
     codes,
     errors_of,
@@ -110,7 +112,7 @@ async def test_suggestions_and_notices_refuse_bad_input(
     client: GraphQLClient, tmp_path: Path
 ) -> None:
     people = await cast(tmp_path)
-    cases: list[tuple[Actor, str, dict[str, Any], tuple[str, str]]] = [
+    cases: list[Refusal] = [
         (
             people.reporter,
             SUBMIT_SUGGESTION,
@@ -167,13 +169,7 @@ async def test_suggestions_and_notices_refuse_bad_input(
             ("INVALID_INPUT", "body"),
         ),
     ]
-    before = await snapshot()
-    for actor, query, variables, expected in cases:
-        result = await client.execute(query, variables, as_=actor)
-        assert errors_of(result) == [expected], variables
-        (payload,) = result["data"].values()
-        assert next(value for key, value in payload.items() if key != "errors") is None
-    assert await snapshot() == before
+    await assert_refused(client, cases)
 
 
 async def test_notices_are_published_by_staff_and_read_by_kind(

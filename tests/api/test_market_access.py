@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marketplace import merchants
 from models.actor import Actor
 from resolvers.ids import global_id
 from tests import factories
@@ -29,6 +28,7 @@ from tests.api.market_support import (
     open_shop,
     redeemed,
 )
+from tests.harness import market
 from tests.harness.snapshots import market_rows as snapshot
 
 # ---------------------------------------------------------------- who may call what
@@ -39,9 +39,7 @@ async def test_anonymous_callers_are_unauthenticated_and_nothing_changes(
 ) -> None:
     shop = await open_shop()
     voucher = await redeemed(shop)
-    pending = await merchants.register_merchant(
-        actor=shop.resident, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    pending = await market.awaiting_approval(shop.resident)
     now = datetime.now(UTC)
     calls: list[tuple[str, dict[str, Any]]] = [
         (SET_RULE, {"reason": "REPORT_VERIFIED", "points": 5}),
@@ -80,13 +78,10 @@ async def test_the_wrong_roles_are_forbidden_and_nothing_changes(client: GraphQL
     voucher = await redeemed(shop)
     neighbour = await factories.user(name="Neighbour")
     rival_owner = await factories.user(name="Rival")
-    rival = await merchants.register_merchant(
-        actor=rival_owner, name="Corner Shop", category="Grocery", address="9 Jinhua Road"
+    await market.active_merchant(
+        rival_owner, by=shop.admin, name="Corner Shop", address="9 Jinhua Road"
     )
-    await merchants.approve_merchant(actor=shop.admin, merchant_id=rival.id)
-    pending = await merchants.register_merchant(
-        actor=neighbour, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    pending = await market.awaiting_approval(neighbour)
     now = datetime.now(UTC)
     period = {"id": shop.merchant_id, "from": iso(now - timedelta(hours=1)), "to": iso(now)}
     rule = {"reason": "REPORT_VERIFIED", "points": 50}

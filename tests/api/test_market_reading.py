@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from marketplace import merchants, offers
 from models.enums import OfferStatus
 from models.market import Offer, Voucher
 from models.sql import fetch
@@ -24,81 +24,44 @@ from tests.api.market_support import (
     open_shop,
     redeemed,
 )
+from tests.harness import market
 from tests.harness.wallets import balance
 
 # ---------------------------------------------------------------- reading
+
+
+def _row(merchant_id: int, title: str, price: int = 1, **fields: Any) -> Offer:
+    """An offer row with one unit, written as is (no rule checks it)."""
+    return Offer(
+        merchant_id=merchant_id,
+        title=title,
+        description="",
+        points_price=price,
+        stock_added=1,
+        remaining=1,
+        **fields,
+    )
 
 
 async def test_offers_are_paged_newest_first_with_cursors(client: GraphQLClient) -> None:
     shop = await open_shop()
     resident = shop.resident
     other_owner = await factories.user(name="Other owner")
-    second = await merchants.register_merchant(
-        actor=other_owner, name="Corner Shop", category="Grocery", address="9 Jinhua Road"
+    second, _ = await market.active_merchant(
+        other_owner, by=shop.admin, name="Corner Shop", address="9 Jinhua Road"
     )
-    await merchants.approve_merchant(actor=shop.admin, merchant_id=second.id)
-    pending = await merchants.register_merchant(
-        actor=other_owner, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    pending = await market.awaiting_approval(other_owner)
     await Offer.filter(id=shop.offer.id).update(title="Offer 0")
-    hidden = {"status": OfferStatus.PAUSED}
     rows = []
     for n in range(1, 56):
-        merchant_id = shop.merchant.id if n % 2 else second.id
-        rows.append(
-            Offer(
-                merchant_id=merchant_id,
-                title=f"Offer {n}",
-                description="",
-                points_price=n,
-                stock_added=1,
-                remaining=1,
-            )
-        )
+        rows.append(_row(shop.merchant.id if n % 2 else second.id, f"Offer {n}", n))
         if n % 10 == 0:  # never listed: paused, a pending merchant's, ended, lapsed
-            rows.append(
-                Offer(
-                    merchant_id=shop.merchant.id,
-                    title="Hidden",
-                    description="",
-                    points_price=1,
-                    stock_added=1,
-                    remaining=1,
-                    **hidden,
-                )
-            )
-    rows.append(
-        Offer(
-            merchant_id=pending.id,
-            title="Hidden",
-            description="",
-            points_price=1,
-            stock_added=1,
-            remaining=1,
-        )
-    )
-    rows.append(
-        Offer(
-            merchant_id=second.id,
-            title="Hidden",
-            description="",
-            points_price=1,
-            stock_added=1,
-            remaining=1,
-            status=OfferStatus.ENDED,
-        )
-    )
-    rows.append(
-        Offer(
-            merchant_id=second.id,
-            title="Hidden",
-            description="",
-            points_price=1,
-            stock_added=1,
-            remaining=1,
-            valid_until=datetime.now(UTC) - timedelta(hours=1),
-        )
-    )
+            rows.append(_row(shop.merchant.id, "Hidden", status=OfferStatus.PAUSED))
+    rows += [
+        _row(pending.id, "Hidden"),
+        _row(second.id, "Hidden", status=OfferStatus.ENDED),
+        _row(second.id, "Hidden", valid_until=datetime.now(UTC) - timedelta(hours=1)),
+    ]
     await Offer.bulk_create(rows)
 
     names = {shop.merchant.id: "Sunny Grocery", second.id: "Corner Shop"}
@@ -267,13 +230,8 @@ async def test_a_merchants_redemptions_are_for_its_operators(client: GraphQLClie
 
 async def test_offers_and_merchants_by_id_show_operators_everything(client: GraphQLClient) -> None:
     shop = await open_shop()
-    paused = await offers.create_offer(
-        actor=shop.owner,
-        merchant_id=shop.merchant.id,
-        title="Soy sauce",
-        description="",
-        points_price=5,
-        stock=2,
+    paused = await market.offer_of(
+        shop.merchant, shop.owner, title="Soy sauce", description="", price=5, stock=2
     )
     await Offer.filter(id=paused.id).update(status=OfferStatus.PAUSED)
     offer_query = "query($id: ID!) { node(id: $id) { ... on Offer { title status } } }"
@@ -304,9 +262,7 @@ async def test_offers_and_merchants_by_id_show_operators_everything(client: Grap
         "status": "ACTIVE",
         "offers": {"edges": [{"node": {"title": "Rice 5 kg"}}]},
     }
-    pending = await merchants.register_merchant(
-        actor=shop.resident, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
+    pending = await market.awaiting_approval(shop.resident)
     pending_id = {"id": global_id("Merchant", pending.id)}
     neighbour = await factories.user(name="Neighbour")
     assert (await client.execute(merchant_query, pending_id, as_=neighbour))["data"] == {

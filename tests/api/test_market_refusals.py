@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marketplace import merchants, offers
+from marketplace import merchants
 from models.enums import OfferStatus
 from models.market import Offer, Voucher
 from resolvers.ids import global_id
@@ -29,6 +29,7 @@ from tests.api.market_support import (
     open_shop,
     redeemed,
 )
+from tests.harness import market
 from tests.harness.snapshots import market_rows as snapshot
 from tests.harness.wallets import balance
 
@@ -144,13 +145,8 @@ async def test_merchant_refusals(client: GraphQLClient) -> None:
 async def test_offer_refusals(client: GraphQLClient) -> None:
     shop = await open_shop()
     past, naive = datetime.now(UTC) - timedelta(days=1), "2099-01-01T00:00:00"
-    ended = await offers.create_offer(
-        actor=shop.owner,
-        merchant_id=shop.merchant.id,
-        title="Old",
-        description="",
-        points_price=5,
-        stock=1,
+    ended = await market.offer_of(
+        shop.merchant, shop.owner, title="Old", description="", price=5, stock=1
     )
     await Offer.filter(id=ended.id).update(status=OfferStatus.ENDED)
     mid = shop.merchant_id
@@ -210,13 +206,9 @@ async def test_redemption_refusals_spend_nothing(client: GraphQLClient) -> None:
     admin, owner = shop.admin, shop.owner
 
     async def offer(title: str, **fields: Any) -> str:
-        made = await offers.create_offer(
-            actor=owner,
-            merchant_id=shop.merchant.id,
-            title=title,
-            description="",
-            points_price=fields.pop("price", 10),
-            stock=fields.pop("stock", 5),
+        price, stock = fields.pop("price", 10), fields.pop("stock", 5)
+        made = await market.offer_of(
+            shop.merchant, owner, title=title, description="", price=price, stock=stock
         )
         if fields:
             await Offer.filter(id=made.id).update(**fields)
@@ -228,22 +220,9 @@ async def test_redemption_refusals_spend_nothing(client: GraphQLClient) -> None:
     lapsed = await offer("Bread", valid_until=datetime.now(UTC) - timedelta(minutes=1))
     future = await offer("Mooncakes", valid_from=datetime.now(UTC) + timedelta(days=1))
     other_owner = await factories.user(name="Other owner")
-    pending = await merchants.register_merchant(
-        actor=other_owner, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
-    unapproved = global_id(
-        "Offer",
-        (
-            await offers.create_offer(
-                actor=other_owner,
-                merchant_id=pending.id,
-                title="Noodles",
-                description="",
-                points_price=5,
-                stock=5,
-            )
-        ).id,
-    )
+    pending = await market.awaiting_approval(other_owner)
+    noodles = await market.offer_of(pending, other_owner, title="Noodles", description="", price=5)
+    unapproved = global_id("Offer", noodles.id)
     cases: list[tuple[str, str, tuple[str, str | None]]] = [
         (pricey, "k-tv", ("INSUFFICIENT_POINTS", None)),
         (sold_out, "k-eggs", ("OUT_OF_STOCK", None)),
@@ -285,10 +264,9 @@ async def test_voucher_and_settlement_refusals(client: GraphQLClient) -> None:
     cancelled = await redeemed(shop, key="r2")
     await client.execute(CANCEL, {"id": global_id("Voucher", cancelled.id)}, as_=shop.resident)
     rival_owner = await factories.user(name="Rival")
-    rival = await merchants.register_merchant(
-        actor=rival_owner, name="Corner Shop", category="Grocery", address="9 Jinhua Road"
+    await market.active_merchant(
+        rival_owner, by=shop.admin, name="Corner Shop", address="9 Jinhua Road"
     )
-    await merchants.approve_merchant(actor=shop.admin, merchant_id=rival.id)
     now = datetime.now(UTC)
     before = await snapshot()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ from models.enums import Role
 from models.ledger import Account
 from resolvers.ids import global_id
 from tests import factories
+from tests.api.civic_support import multipart
 from tests.api.client import GraphQLClient
 from tests.images import PNG, pixels
 
@@ -38,30 +38,13 @@ query($id: ID!) { node(id: $id) { ... on Report {
 
 
 async def upload_report(client: GraphQLClient, token: str, grid_id: str) -> dict[str, Any]:
-    """The GraphQL multipart request spec: operations, map, then the files."""
-    operations = {
-        "query": SUBMIT,
-        "variables": {
-            "input": {
-                "category": "SAFETY_HAZARD",
-                "description": "Loose manhole cover",
-                "microGridId": grid_id,
-                "photos": [None],
-            }
-        },
+    """Submitted as the app does: a GraphQL multipart request with one photo."""
+    report = {
+        "category": "SAFETY_HAZARD",
+        "description": "Loose manhole cover",
+        "microGridId": grid_id,
     }
-    async with client.http() as http:
-        response = await http.post(
-            "/graphql",
-            data={
-                "operations": json.dumps(operations),
-                "map": json.dumps({"0": ["variables.input.photos.0"]}),
-            },
-            files={"0": ("cover.png", PNG, "image/png")},
-            headers={"Authorization": f"Bearer {token}", "Apollo-Require-Preflight": "true"},
-        )
-    result: dict[str, Any] = response.json()
-    return result
+    return await multipart(client, SUBMIT, report, [("cover.png", PNG, "image/png")], token=token)
 
 
 async def test_hazard_from_submission_to_verification(

@@ -10,8 +10,6 @@ from tortoise.transactions import in_transaction
 from community.report_workflow import accept_report
 from community.reports import submit_report
 from marketplace.earning import award
-from marketplace.merchants import approve_merchant, register_merchant
-from marketplace.offers import create_offer
 from marketplace.redemption import redeem_offer
 from models.actor import Actor
 from models.enums import PointsReason, ReportCategory, Role
@@ -20,6 +18,7 @@ from models.sql import fetch
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
+from tests.harness import market
 from tests.statements import counting_statements
 
 OFFERS = """{ offers(first: 50) { edges { cursor node { id title pointsPrice remaining
@@ -40,18 +39,10 @@ async def _marketplace(offers: int, merchants: int = 5) -> tuple[list[int], Acto
     offer_ids: list[int] = []
     for m in range(merchants):
         owner = await factories.user(name=f"Owner {m}")
-        merchant = await register_merchant(
-            actor=owner, name=f"Shop {m}", category="food", address="1 Road"
-        )
-        await approve_merchant(actor=admin, merchant_id=merchant.id)
+        merchant, _ = await market.active_merchant(owner, by=admin, name=f"Shop {m}")
         for i in range(offers // merchants):
-            offer = await create_offer(
-                actor=owner,
-                merchant_id=merchant.id,
-                title=f"O{m}-{i}",
-                description="d",
-                points_price=5,
-                stock=100,
+            offer = await market.offer_of(
+                merchant, owner, title=f"O{m}-{i}", description="d", price=5, stock=100
             )
             offer_ids.append(offer.id)
     return offer_ids, admin

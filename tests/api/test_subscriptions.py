@@ -20,18 +20,19 @@ from typing import Any, Self
 import pytest
 from starlette.types import ASGIApp, Message
 
-from community import report_workflow, reports
+from community import reports
 from gateway.pubsub import RedisBroker
 from gateway.services import Services
-from marketplace import merchants, offers
 from models.actor import Actor
 from models.civic import Report
-from models.enums import ReportCategory, Role
+from models.enums import ReportCategory, ReportStatus, Role
 from models.people import GridAssignment
 from resolvers import market
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
+from tests.harness.market import active_merchant, offer_of
+from tests.harness.reports import Crew, walk
 
 PROTOCOL = "graphql-transport-ws"
 WAIT = 5.0
@@ -176,18 +177,8 @@ async def test_points_changed_delivers_the_viewers_own_entries(live: GraphQLClie
     resident = await factories.user(name="Resident")
     neighbour = await factories.user(name="Neighbour")
     owner = await factories.user(name="Owner")
-    shop = await merchants.register_merchant(
-        actor=owner, name="Sunny Grocery", category="Grocery", address="1 Jinhua Road"
-    )
-    await merchants.approve_merchant(actor=admin, merchant_id=shop.id)
-    rice = await offers.create_offer(
-        actor=owner,
-        merchant_id=shop.id,
-        title="Rice 5 kg",
-        description="",
-        points_price=10,
-        stock=5,
-    )
+    shop, _ = await active_merchant(owner, by=admin, name="Sunny Grocery")
+    rice = await offer_of(shop, owner, description="")
     async with GraphQLWebSocket(live.app) as ws:
         await ws.init(live.token_for(resident))
         await ws.subscribe("points", POINTS_CHANGED)
@@ -387,13 +378,7 @@ async def test_a_verified_report_pays_its_reporter_live(
     worker = await factories.user(Role.GRID_WORKER, name="Worker", grids=(grid,))
     manager = await factories.user(Role.PROPERTY_MANAGER, name="Manager")
     report = await submitted(reporter, grid.id, tmp_path / "media")
-    await report_workflow.accept_report(actor=worker, report_id=report.id)
-    await report_workflow.dispatch_report(
-        actor=worker, report_id=report.id, assignee_id=manager.user_id
-    )
-    await report_workflow.resolve_report(
-        actor=manager, report_id=report.id, note="Fixed", media_dir=tmp_path / "media"
-    )
+    await walk(report, ReportStatus.RESOLVED, Crew(worker, manager, reporter, tmp_path / "media"))
     async with GraphQLWebSocket(live.app) as ws:
         await ws.init(live.token_for(reporter))
         await ws.subscribe("points", POINTS_CHANGED)

@@ -1,107 +1,39 @@
-"""Builders and checks shared by the marketplace and ledger tests.
-
-Builders go through the domain functions (so the rows are what production would write);
-checks read the database directly, so they trust nothing the code under test reports.
-"""
+"""Checks shared by the marketplace and ledger tests, read straight from the tables so they
+trust nothing the code under test reports; the builders are tests/harness/market.py's."""
 
 from __future__ import annotations
 
-import itertools
-from datetime import datetime
-
-from community.people import load_actor
-from marketplace.adjustments import adjust_points
-from marketplace.merchants import approve_merchant, register_merchant
-from marketplace.offers import create_offer
-from models.actor import Actor
-from models.enums import Role
-from models.grid import Community
-from models.market import Merchant, Offer
-from models.people import User, UserRole
+from models.market import Merchant
 from models.sql import fetch
-from tests import factories
+from tests.harness.market import (
+    active_merchant,
+    admin,
+    fund,
+    new_key,
+    offer_of,
+    outsider,
+    pending_merchant,
+    reload,
+    resident,
+)
 from tests.harness.snapshots import MARKET_TABLES
 from tests.harness.snapshots import market_rows as snapshot
 from tests.harness.wallets import balance
 
-__all__ = ["MARKET_TABLES", "balance", "snapshot"]
-
-_keys = itertools.count(1)
-_names = itertools.count(1)
-
-
-def new_key() -> str:
-    return f"key-{next(_keys)}"
-
-
-async def admin() -> Actor:
-    return await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
-
-
-async def resident(name: str = "Resident") -> Actor:
-    return await factories.user(name=name)
-
-
-async def reload(actor: Actor) -> Actor:
-    """The actor with the roles they hold now (approval grants MERCHANT)."""
-    fresh = await load_actor(actor.user_id)
-    assert fresh is not None
-    return fresh
-
-
-async def fund(user: Actor, points: int, *, by: Actor | None = None) -> None:
-    """Give a user points the way an admin would."""
-    granter = by or await admin()
-    await adjust_points(
-        actor=granter,
-        user_id=user.user_id,
-        amount=points,
-        memo="Test funds",
-        idempotency_key=new_key(),
-    )
-
-
-async def pending_merchant(owner: Actor, name: str | None = None) -> Merchant:
-    return await register_merchant(
-        actor=owner,
-        name=name or f"Shop {next(_names)}",
-        category="Grocery",
-        address="1 Jinhua Road",
-    )
-
-
-async def active_merchant(
-    owner: Actor | None = None, *, by: Actor | None = None
-) -> tuple[Merchant, Actor]:
-    """An approved merchant and its owner (who operates it)."""
-    owner = owner or await factories.user(name="Owner")
-    merchant = await pending_merchant(owner)
-    await approve_merchant(actor=by or await admin(), merchant_id=merchant.id)
-    return await Merchant.get(id=merchant.id), await reload(owner)
-
-
-async def offer_of(
-    merchant: Merchant,
-    operator: Actor,
-    *,
-    price: int = 10,
-    stock: int = 5,
-    per_user_limit: int | None = None,
-    valid_from: datetime | None = None,
-    valid_until: datetime | None = None,
-    title: str = "Rice 5 kg",
-) -> Offer:
-    return await create_offer(
-        actor=operator,
-        merchant_id=merchant.id,
-        title=title,
-        description="Northeast rice",
-        points_price=price,
-        stock=stock,
-        per_user_limit=per_user_limit,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
+__all__ = [
+    "MARKET_TABLES",
+    "active_merchant",
+    "admin",
+    "balance",
+    "fund",
+    "new_key",
+    "offer_of",
+    "outsider",
+    "pending_merchant",
+    "reload",
+    "resident",
+    "snapshot",
+]
 
 
 async def merchant_balance(merchant: Merchant) -> int:
@@ -159,18 +91,3 @@ async def assert_stock_consistent() -> None:
     for row in rows:
         assert int(row["remaining"]) + int(row["held"]) == int(row["stock_added"]), row
         assert int(row["remaining"]) >= 0
-
-
-async def outsider(name: str = "Outsider") -> Actor:
-    """A user of another community."""
-    other, _ = await Community.get_or_create(name="Elsewhere")
-    row = await User.create(
-        community=other,
-        phone=f"1380000{next(_keys):04d}",
-        password_hash="not-a-real-hash",
-        display_name=name,
-    )
-    await UserRole.create(user=row, role=Role.RESIDENT)
-    fresh = await load_actor(row.id)
-    assert fresh is not None
-    return fresh

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from marketplace.holds import pending_points
+from marketplace.ledger import AccountRef, Posting, pool_of, post, wallet_of
 from models.actor import Actor
+from models.enums import PointsReason
 from models.sql import fetch, fetch_one
+from tests import factories
 from tests.domain.market_helpers import MARKET_TABLES, assert_ledger_consistent
 
 POINTS_TABLES = (
@@ -37,6 +42,23 @@ async def pool_balance(community_id: int) -> int:
     return await total(
         "SELECT balance FROM account WHERE community_id = ? AND kind = 'POOL'", community_id
     )
+
+
+async def drain_pool(community_id: int, left: int = 0) -> None:
+    """Leave only `left` points in the community's pool (moved to a sink's wallet)."""
+    sink = await factories.user(name="Sink")
+    pool = await pool_of(community_id=community_id)
+    await wallet_of(user_id=sink.user_id, community_id=community_id)
+    async with in_transaction():
+        await post(
+            Posting(
+                debit=AccountRef.pool(pool.id),
+                credit=AccountRef.wallet(sink.user_id),
+                amount=await pool_balance(community_id) - left,
+                reason=PointsReason.ADJUSTMENT,
+            )
+        )
+    assert await pool_balance(community_id) == left
 
 
 async def pending(user: Actor) -> int:

@@ -10,20 +10,17 @@ from pathlib import Path
 
 import pytest
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from community.events import cancel_signup, check_in, create_event, sign_up
+from community.events import cancel_signup, check_in, sign_up
 from community.report_workflow import reject_report, verify_report, withdraw_report
 from marketplace.earning import set_rule
 from marketplace.funding import fund_pool
 from marketplace.holds import place_hold, post_hold, void_hold, void_stale_holds
 from marketplace.ledger import (
     AccountRef,
-    Posting,
     community_account,
     merchant_account_of,
     pool_of,
-    post,
     wallet_of,
 )
 from models import clock
@@ -49,15 +46,17 @@ from models.ledger import Entry, Transfer
 from models.points import PointsHold
 from models.sql import fetch
 from tests import factories
-from tests.domain.civic_helpers import Cast, at_status, cast, submitted
+from tests.domain.civic_helpers import at_status, cast, submitted
 from tests.domain.market_helpers import active_merchant, balance, fund, resident
 from tests.domain.points_helpers import (
     assert_points_consistent,
+    drain_pool,
     lots_of,
     pending,
     points_snapshot,
     pool_balance,
 )
+from tests.harness.events import an_event
 
 REPORT_POINTS = 10  # the default rule
 
@@ -226,7 +225,7 @@ async def test_a_report_filed_while_the_pool_is_empty_holds_nothing_and_verifyin
     tmp_path: Path,
 ) -> None:
     people = await cast()
-    await _drain_pool(people)
+    await drain_pool(people.reporter.community_id)
     report = await at_status(people, tmp_path, ReportStatus.RESOLVED)
     assert report.status is ReportStatus.RESOLVED
     assert not await PointsHold.filter(source_type="report", source_id=report.id).exists()
@@ -241,40 +240,12 @@ async def test_a_report_filed_while_the_pool_is_empty_holds_nothing_and_verifyin
     await assert_points_consistent()
 
 
-async def _drain_pool(people: Cast) -> None:
-    """Move the whole pool into another wallet."""
-    sink = await factories.user(name="Sink")
-    community_id = people.reporter.community_id
-    pool = await pool_of(community_id=community_id)
-    await wallet_of(user_id=sink.user_id, community_id=community_id)
-    async with in_transaction():
-        await post(
-            Posting(
-                debit=AccountRef.pool(pool.id),
-                credit=AccountRef.wallet(sink.user_id),
-                amount=await pool_balance(community_id),
-                reason=PointsReason.ADJUSTMENT,
-            )
-        )
-    assert await pool_balance(community_id) == 0
-
-
 # ---------------------------------------------------------------- events
 
 
 async def _event(reward: int = 15, capacity: int = 10) -> tuple[int, Actor]:
     organiser = await factories.user(Role.COMMUNITY_ADMIN, name="Organiser")
-    starts = clock.now() + timedelta(days=1)
-    event = await create_event(
-        actor=organiser,
-        title="Clean-up",
-        description="Gloves",
-        location="Gate",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        capacity=capacity,
-        points_reward=reward,
-    )
+    event = await an_event(organiser, capacity=capacity, points_reward=reward)
     return event.id, organiser
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from tortoise.transactions import in_transaction
 
 from marketplace import issuance
 from marketplace.earning import award, hold_award
 from marketplace.funding import MAX_FUNDING, fund_pool
 from marketplace.holds import void_hold
-from marketplace.ledger import AccountRef, Posting, pool_of, post, wallet_of
+from marketplace.ledger import wallet_of
 from marketplace.policy import set_policy
 from marketplace.redemption import redeem_offer
 from marketplace.treasury import treasury
@@ -28,29 +27,13 @@ from models.errors import (
     PoolExhausted,
 )
 from models.points import PointsHold
-from tests import factories
 from tests.domain.market_helpers import active_merchant, admin, balance, fund, offer_of, resident
 from tests.domain.points_helpers import (
     assert_points_consistent,
+    drain_pool,
     points_snapshot,
     pool_balance,
 )
-
-
-async def _drain_to(community_id: int, left: int) -> None:
-    """Leave only `left` points in the pool (moved to a sink's wallet)."""
-    sink = await factories.user(name="Sink")
-    pool = await pool_of(community_id=community_id)
-    await wallet_of(user_id=sink.user_id, community_id=community_id)
-    async with in_transaction():
-        await post(
-            Posting(
-                debit=AccountRef.pool(pool.id),
-                credit=AccountRef.wallet(sink.user_id),
-                amount=await pool_balance(community_id) - left,
-                reason=PointsReason.ADJUSTMENT,
-            )
-        )
 
 
 async def _award(user: Actor, source_id: int, points: int) -> int:
@@ -116,7 +99,7 @@ async def test_the_same_funding_key_at_the_same_moment_funds_once() -> None:
 
 async def test_an_award_beyond_the_pool_is_refused_and_writes_nothing() -> None:
     user = await resident()
-    await _drain_to(user.community_id, 5)
+    await drain_pool(user.community_id, 5)
     await wallet_of(user_id=user.user_id, community_id=user.community_id)
     before = await points_snapshot()
     with pytest.raises(PoolExhausted):
@@ -128,7 +111,7 @@ async def test_an_award_beyond_the_pool_is_refused_and_writes_nothing() -> None:
 
 async def test_fifty_awards_racing_a_nearly_empty_pool_never_overdraw_it() -> None:
     people = [await resident(f"R{n}") for n in range(10)]
-    await _drain_to(people[0].community_id, 23)
+    await drain_pool(people[0].community_id, 23)
     calls = [_award(people[n % 10], n, 2) for n in range(50)]
     results = await asyncio.gather(*calls, return_exceptions=True)
     given = [r for r in results if isinstance(r, int)]

@@ -3,13 +3,12 @@ approving one's own, with nothing changed when they refuse."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from community.events import check_in, create_event, sign_up
-from community.report_workflow import accept_report, dispatch_report, resolve_report, verify_report
+from community.events import check_in, sign_up
+from community.report_workflow import verify_report
 from marketplace.adjustments import adjust_points
 from marketplace.merchants import approve_merchant
 from models.enums import MerchantStatus, PointsReason, ReportStatus, Role, SignupStatus
@@ -19,6 +18,8 @@ from models.market import Merchant
 from tests import factories
 from tests.domain.civic_helpers import cast, submitted
 from tests.domain.market_helpers import balance, pending_merchant
+from tests.harness.events import an_event
+from tests.harness.reports import Crew, walk
 
 
 async def test_an_admin_cannot_adjust_their_own_points() -> None:
@@ -38,11 +39,8 @@ async def test_an_admin_cannot_adjust_their_own_points() -> None:
 async def test_a_grid_worker_cannot_verify_their_own_report(tmp_path: Path) -> None:
     people = await cast()
     report = await submitted(people, tmp_path, reporter=people.worker, micro_grid_id=people.grid.id)
-    await accept_report(actor=people.second_worker, report_id=report.id)
-    await dispatch_report(
-        actor=people.second_worker, report_id=report.id, assignee_id=people.manager.user_id
-    )
-    await resolve_report(actor=people.manager, report_id=report.id, note="Done", media_dir=tmp_path)
+    crew = Crew(people.second_worker, people.manager, people.worker, tmp_path)
+    await walk(report, ReportStatus.RESOLVED, crew)
     with pytest.raises(Forbidden):
         await verify_report(actor=people.worker, report_id=report.id)
     assert await balance(people.worker) == 0
@@ -53,17 +51,7 @@ async def test_a_grid_worker_cannot_verify_their_own_report(tmp_path: Path) -> N
 
 async def test_an_organizer_cannot_check_themselves_in() -> None:
     admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
-    starts = datetime.now(UTC) + timedelta(days=1)
-    event = await create_event(
-        actor=admin,
-        title="Baking class",
-        description="Bread",
-        location="Hall",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        capacity=5,
-        points_reward=15,
-    )
+    event = await an_event(admin, capacity=5)
     signup = await sign_up(actor=admin, event_id=event.id)
     with pytest.raises(Forbidden):
         await check_in(actor=admin, event_id=event.id, user_id=admin.user_id)

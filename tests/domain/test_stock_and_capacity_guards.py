@@ -3,18 +3,16 @@ code are refused by the database itself, on SQLite (triggers) and PostgreSQL (CH
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from community.events import create_event
 from models.civic import Event
 from models.enums import Role
 from models.market import Offer
 from models.sql import fetch
 from tests import factories
 from tests.domain.market_helpers import active_merchant, offer_of
+from tests.harness.events import an_event
 
 
 async def _offer() -> Offer:
@@ -24,17 +22,7 @@ async def _offer() -> Offer:
 
 async def _event() -> Event:
     organizer = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
-    start = datetime.now(UTC) + timedelta(days=1)
-    return await create_event(
-        actor=organizer,
-        title="Courtyard clean-up",
-        description="",
-        location="Courtyard 1",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        capacity=2,
-        points_reward=15,
-    )
+    return await an_event(organizer, capacity=2)
 
 
 @pytest.mark.parametrize(

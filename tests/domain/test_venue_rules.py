@@ -13,6 +13,7 @@ import pytest
 
 from community import bookings, venues
 from community.booking_rules import COMMUNITY_TZ, day_hours, weekly_hours
+from models.actor import Actor
 from models.enums import BookingStatus, VenueAudience
 from models.errors import (
     AlreadyExists,
@@ -23,7 +24,7 @@ from models.errors import (
     NotFound,
     SlotTaken,
 )
-from models.venues import Booking
+from models.venues import Booking, Venue
 from tests.domain.venue_helpers import HALL, NOW, at, book, every_day, new_venue, people, snapshot
 
 
@@ -198,19 +199,24 @@ async def test_a_closure_refuses_bookings_in_it_only() -> None:
     assert (await book(cast.resident, hall, at(3, 8), at(3, 9))).starts_at == at(3, 8)
 
 
-async def test_three_no_shows_in_thirty_days_block_booking_for_fourteen_days() -> None:
-    cast = await people()
-    hall = await new_venue(cast.admin)
-    for days_ago in (25, 10, 2):
+async def _no_shows(venue: Venue, booker: Actor, *days_ago: int) -> None:
+    """Hour-long bookings `days_ago` days before NOW that the booker never came to."""
+    for days in days_ago:
         await Booking.create(
-            venue_id=hall.id,
-            booker_id=cast.resident.user_id,
+            venue_id=venue.id,
+            booker_id=booker.user_id,
             status=BookingStatus.NO_SHOW,
-            starts_at=NOW - timedelta(days=days_ago),
-            ends_at=NOW - timedelta(days=days_ago) + timedelta(hours=1),
+            starts_at=NOW - timedelta(days=days),
+            ends_at=NOW - timedelta(days=days) + timedelta(hours=1),
             party_size=2,
             purpose="Missed",
         )
+
+
+async def test_three_no_shows_in_thirty_days_block_booking_for_fourteen_days() -> None:
+    cast = await people()
+    hall = await new_venue(cast.admin)
+    await _no_shows(hall, cast.resident, 25, 10, 2)
     error = await refused(BookingBlocked, lambda: book(cast.resident, hall, at(1, 10), at(1, 11)))
     assert error.message == "After 3 no-shows in 30 days you may book again from 2030-03-16 09:00."
     assert await bookings.blocked_until(user_id=cast.resident.user_id, now=NOW) == NOW + timedelta(
@@ -229,16 +235,7 @@ async def test_three_no_shows_in_thirty_days_block_booking_for_fourteen_days() -
 async def test_two_no_shows_or_three_spread_over_more_than_thirty_days_do_not_block() -> None:
     cast = await people()
     hall = await new_venue(cast.admin)
-    for days_ago in (40, 9, 2):
-        await Booking.create(
-            venue_id=hall.id,
-            booker_id=cast.resident.user_id,
-            status=BookingStatus.NO_SHOW,
-            starts_at=NOW - timedelta(days=days_ago),
-            ends_at=NOW - timedelta(days=days_ago) + timedelta(hours=1),
-            party_size=2,
-            purpose="Missed",
-        )
+    await _no_shows(hall, cast.resident, 40, 9, 2)
     assert await bookings.blocked_until(user_id=cast.resident.user_id, now=NOW) is None
     assert (await book(cast.resident, hall, at(1, 10), at(1, 11))).status is BookingStatus.CONFIRMED
 

@@ -47,18 +47,20 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
 
-from community import events, notices, report_workflow, reports, suggestions
+from community import events, notices, reports, suggestions
 from community.passwords import hash_password
-from community.people import load_actor
 from community.sessions import issue_refresh_token
-from marketplace import adjustments, earning, merchants, offers, redemption
+from marketplace import adjustments, earning, redemption
 from models.actor import Actor
-from models.enums import NoticeKind, PointsReason, ReportCategory, Role
+from models.enums import NoticeKind, PointsReason, ReportCategory, ReportStatus, Role
 from models.people import User
 from resolvers.ids import cursor, global_id
 from tests import factories
 from tests.api.client import make_client
 from tests.dbsetup import TEST_REDIS_URL
+from tests.harness import market
+from tests.harness.events import an_event
+from tests.harness.reports import Crew, walk
 
 ROOT = Path(__file__).resolve().parents[2]
 # Examples per operation and identity, as schemathesis counts them: 47 operations x 6 = 282 per
@@ -209,30 +211,16 @@ async def seed_world(media_dir: Path) -> dict[str, Actor]:
     owner = await user(name="Owner")
     await user(Role.MOBILE_REPORTER, name="Rider", home_grid=other_grid)
 
-    shop = await merchants.register_merchant(
-        actor=owner, name="Sunny Grocery", category="Grocery", address="1 Jinhua Road"
-    )
-    await merchants.approve_merchant(actor=admin, merchant_id=shop.id)
-    await merchants.register_merchant(
-        actor=resident, name="Noodle Bar", category="Food", address="2 Jinhua Road"
-    )
-    operator = await load_actor(owner.user_id)  # approval made the owner a MERCHANT
-    assert operator is not None
-    offer = await offers.create_offer(
-        actor=operator,
-        merchant_id=shop.id,
-        title="Rice 5 kg",
-        description="Northeast rice",
-        points_price=10,
-        stock=50,
-        per_user_limit=5,
-    )
-    await offers.create_offer(
-        actor=operator,
-        merchant_id=shop.id,
+    # The owner comes back an operator: approval made them a MERCHANT.
+    shop, operator = await market.active_merchant(owner, by=admin, name="Sunny Grocery")
+    await market.awaiting_approval(resident)
+    offer = await market.offer_of(shop, operator, stock=50, per_user_limit=5)
+    await market.offer_of(
+        shop,
+        operator,
         title="Cooking oil",
         description="5 L",
-        points_price=30,
+        price=30,
         stock=2,
         valid_until=datetime.now(UTC) + timedelta(days=7),
     )
@@ -262,20 +250,16 @@ async def seed_world(media_dir: Path) -> dict[str, Actor]:
         )
         for category in (ReportCategory.FACILITY, ReportCategory.SANITATION, ReportCategory.NOISE)
     ]
-    await report_workflow.accept_report(actor=worker, report_id=filed[1].id)
-    await report_workflow.dispatch_report(
-        actor=worker, report_id=filed[1].id, assignee_id=manager.user_id
-    )
-    await report_workflow.accept_report(actor=worker, report_id=filed[2].id)
+    crew = Crew(worker, manager, resident, media_dir)
+    await walk(filed[1], ReportStatus.DISPATCHED, crew)
+    await walk(filed[2], ReportStatus.ACCEPTED, crew)
 
-    starts = datetime.now(UTC) + timedelta(days=2)
-    event = await events.create_event(
-        actor=admin,
+    event = await an_event(
+        admin,
+        starts_at=datetime.now(UTC) + timedelta(days=2),
         title="River clean-up",
         description="Bring gloves",
         location="North gate",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
         capacity=2,
         points_reward=5,
     )

@@ -1,5 +1,10 @@
-"""The one test harness: snapshots, wallets and the app client every test file shares.
+"""The one test harness: what two or more test folders need, written once.
 
-Builders that a single domain needs stay beside its tests (tests/domain/*_helpers.py); what two
-or more test folders need lives here, once.
+- market.py: merchants, offers and funded people, built through the domain functions;
+- events.py: an event (tomorrow, two hours, unless told);
+- reports.py: a fresh report walked to any status by its people (the one walker);
+- snapshots.py / wallets.py: whole-table snapshots and balances, read straight from the tables.
+
+Builders that a single domain needs stay beside its tests (tests/domain/*_helpers.py, which
+re-export these for the domain tests); tests/factories.py writes grids and users directly.
 """

@@ -25,12 +25,14 @@ from models.enums import ReportStatus as S
 
 @dataclass(frozen=True)
 class Crew:
-    """Who takes the steps: the grid's worker, the property manager, the reporter."""
+    """Who takes the steps: the grid's worker, the property manager (the assignee), the
+    reporter, and who resolves when not the assignee (an admin may)."""
 
     worker: Actor
     manager: Actor
     reporter: Actor
     media_dir: Path
+    resolver: Actor | None = None
 
 
 Step = Callable[[Crew, int], Awaitable[Report]]
@@ -48,7 +50,10 @@ async def _dispatch(crew: Crew, report_id: int) -> Report:
 
 async def _resolve(crew: Crew, report_id: int) -> Report:
     return await resolve_report(
-        actor=crew.manager, report_id=report_id, note="Fixed", media_dir=crew.media_dir
+        actor=crew.resolver or crew.manager,
+        report_id=report_id,
+        note="Fixed",
+        media_dir=crew.media_dir,
     )
 
 

@@ -3,11 +3,9 @@ the server kept it open (h11 parses the answers; the socket is ours)."""
 
 from __future__ import annotations
 
-import os
-import shutil
+import contextlib
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,12 +30,6 @@ PUBLIC_URL = "https://gridpoints.example"
 HEADER_TIMEOUT_SECONDS = 1.0
 SOCKET_TIMEOUT_SECONDS = 10.0
 CODES = frozenset(code.value for code in TopLevelCode) | frozenset(c.value for c in ErrorCode)
-
-
-def gridpoints_executable() -> str:
-    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
-    assert found, "the console script is installed with the project"
-    return found
 
 
 @dataclass
@@ -72,9 +64,8 @@ def start_edge_server(
     """`gridpoints serve`, in production mode unless told otherwise, as the issue tried it."""
     port = servers.free_port()
     media = tmp / "media"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
-    env.update(
-        servers.gateway_env(
+    env = servers.clean_env(
+        **servers.settings_env(
             env=env_name,
             database_url=database_url,
             redis_url=redis_url or "",
@@ -89,7 +80,7 @@ def start_edge_server(
             **settings,
         )
     )
-    command = [gridpoints_executable(), "serve", "--port", str(port)]
+    command = [servers.gridpoints_executable(), "serve", "--port", str(port)]
     log = tmp / f"serve-{port}.log"
     process = servers.start(command, env, cwd=tmp, log=log)
     try:
@@ -211,6 +202,19 @@ class Connection:
     def still_open(self) -> bool:
         """After an answer: did the server keep the connection for the next request?"""
         return self.h11.their_state is h11.DONE and self.h11.our_state is h11.DONE
+
+
+def exchange(port: int, data: bytes, timeout: float = 10.0) -> bytes:
+    """Send raw `data` to 127.0.0.1:`port` (stopping early if the server closes), then read
+    until the server closes: what an edge that refused mid-request answered, if anything."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)
+        received = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                received += chunk
+        return received
 
 
 @contextmanager

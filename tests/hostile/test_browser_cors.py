@@ -12,33 +12,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from models.people import User
 from tests import factories
 from tests.hostile.edge import BROWSER_ORIGIN, BROWSER_PAGE_PORT, EdgeServer
 from tests.process import servers
+from tests.process.browser import chromium
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE = "<!doctype html><title>app</title><p>app</p>"
 CONSOLE: list[str] = []  # what the pages logged, shown when a test fails
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 class _Page(BaseHTTPRequestHandler):

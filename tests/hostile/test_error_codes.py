@@ -15,6 +15,7 @@ from tests.hostile.edge import (
     Connection,
     EdgeServer,
     assert_alive,
+    connection,
     error_codes,
 )
 
@@ -192,11 +193,8 @@ CASES: dict[str, tuple[str, str, bytes, dict[str, str], list[str] | None]] = {
 
 @pytest.fixture(scope="module")
 def conn(edge_server: EdgeServer) -> Iterator[Connection]:
-    connection = edge_server.connect()
-    try:
-        yield connection
-    finally:
-        connection.close()
+    with connection(edge_server) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

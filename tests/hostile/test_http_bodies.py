@@ -26,6 +26,7 @@ from tests.hostile.edge import (
     assert_alive,
     assert_coded_json_error,
     assert_sane,
+    connection,
     post_json,
 )
 
@@ -42,11 +43,8 @@ HYPOTHESIS = settings(
 
 @pytest.fixture
 def conn(edge_server: EdgeServer) -> Iterator[Connection]:
-    connection = edge_server.connect()
-    try:
-        yield connection
-    finally:
-        connection.close()
+    with connection(edge_server) as opened:
+        yield opened
 
 
 # ---------------------------------------------------------------- the classes the issue found

@@ -3,7 +3,6 @@ raw sockets; and generated headers that must never break the edge."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import string
 
@@ -16,25 +15,11 @@ from tests.hostile.edge import (
     EdgeServer,
     assert_alive,
     assert_sane,
+    exchange,
 )
 
 LIMITS = Settings()
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-
-
-def _exchange(server: EdgeServer, data: bytes, read_timeout: float = 10.0) -> bytes:
-    """Send `data` (stopping early if the server closes), then read until the server closes."""
-    with socket.create_connection(("127.0.0.1", server.port), timeout=read_timeout) as sock:
-        # Refused while we were still sending: what we read tells why.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            sock.sendall(data)
-        received = b""
-        try:
-            while chunk := sock.recv(65536):
-                received += chunk
-        except ConnectionResetError:
-            pass
-        return received
 
 
 def _status(received: bytes) -> int:
@@ -42,14 +27,14 @@ def _status(received: bytes) -> int:
 
 
 def test_a_1_mib_header_is_refused_with_431(edge_server: EdgeServer) -> None:
-    received = _exchange(edge_server, REQUEST + b"X-Big: " + b"a" * (1 << 20) + b"\r\n\r\n")
+    received = exchange(edge_server.port, REQUEST + b"X-Big: " + b"a" * (1 << 20) + b"\r\n\r\n")
     assert _status(received) == 431
     assert b"connection: close" in received.lower()
 
 
 def test_5000_headers_are_refused_with_431(edge_server: EdgeServer) -> None:
     many = b"".join(b"X-H%d: 1\r\n" % i for i in range(5000))
-    assert _status(_exchange(edge_server, REQUEST + many + b"\r\n")) == 431
+    assert _status(exchange(edge_server.port, REQUEST + many + b"\r\n")) == 431
 
 
 def test_one_header_more_than_the_limit_is_refused_and_the_limit_itself_passes(
@@ -60,8 +45,8 @@ def test_one_header_more_than_the_limit_is_refused_and_the_limit_itself_passes(
         filler = b"".join(b"X-H%d: 1\r\n" % i for i in range(count - 2))
         return filler + b"Connection: close\r\n"
 
-    at_limit = _exchange(edge_server, REQUEST + headers(LIMITS.max_headers) + b"\r\n")
-    over = _exchange(edge_server, REQUEST + headers(LIMITS.max_headers + 1) + b"\r\n")
+    at_limit = exchange(edge_server.port, REQUEST + headers(LIMITS.max_headers) + b"\r\n")
+    over = exchange(edge_server.port, REQUEST + headers(LIMITS.max_headers + 1) + b"\r\n")
     assert (_status(at_limit), _status(over)) == (200, 431)
 
 
@@ -83,12 +68,12 @@ def test_an_unfinished_header_block_is_cut_off_at_the_byte_limit(edge_server: Ed
 
 def test_headers_sent_too_slowly_are_answered_408_and_closed(edge_server: EdgeServer) -> None:
     # Half a request, then silence: the guard closes it after HEADER_TIMEOUT_SECONDS.
-    received = _exchange(edge_server, REQUEST, read_timeout=HEADER_TIMEOUT_SECONDS * 10)
+    received = exchange(edge_server.port, REQUEST, timeout=HEADER_TIMEOUT_SECONDS * 10)
     assert _status(received) == 408
 
 
 def test_a_connection_that_never_sends_anything_is_closed(edge_server: EdgeServer) -> None:
-    received = _exchange(edge_server, b"", read_timeout=HEADER_TIMEOUT_SECONDS * 10)
+    received = exchange(edge_server.port, b"", timeout=HEADER_TIMEOUT_SECONDS * 10)
     assert _status(received) == 408
 
 

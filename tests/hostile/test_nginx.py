@@ -4,11 +4,9 @@ request ids, and /metrics kept off the public side."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,7 +18,7 @@ import orjson
 import pytest
 import websockets.sync.client
 
-from tests.hostile.edge import EdgeServer
+from tests.hostile.edge import EdgeServer, exchange
 from tests.process import servers
 
 DEPLOYED = Path(__file__).parents[2] / "deploy" / "nginx.conf"
@@ -120,24 +118,11 @@ def test_responses_through_nginx_are_compressed_and_carry_a_request_id(proxy: Pr
     assert echoed.headers["x-request-id"] == "client-trace-123"
 
 
-def _raw(proxy: Proxy, data: bytes, timeout: float = 10.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", proxy.port), timeout=timeout) as sock:
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            sock.sendall(data)
-        received = b""
-        try:
-            while chunk := sock.recv(65536):
-                received += chunk
-        except ConnectionResetError:
-            pass
-        return received
-
-
 def test_nginx_bounds_headers_and_the_time_to_send_them(proxy: Proxy) -> None:
     start = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    huge = _raw(proxy, start + b"X-Big: " + b"a" * (1 << 20) + b"\r\n\r\n")
+    huge = exchange(proxy.port, start + b"X-Big: " + b"a" * (1 << 20) + b"\r\n\r\n")
     assert huge.split(b" ", 2)[1] in (b"400", b"431")
-    slow = _raw(proxy, start)  # never finished: nginx drops it after the header timeout
+    slow = exchange(proxy.port, start)  # never finished: nginx drops it after the header timeout
     assert slow == b"" or slow.split(b" ", 2)[1] == b"408"
 
 

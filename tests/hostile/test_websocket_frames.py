@@ -8,12 +8,8 @@ GRIDPOINTS_CORS_ORIGINS, and afterwards the process still serves and /healthz an
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,31 +30,19 @@ PROTOCOL = "graphql-transport-ws"
 ALLOWED_ORIGIN = "http://localhost:5173"
 
 
-def _gridpoints() -> str:
-    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
-    assert found, "the console script is installed with the project"
-    return found
-
-
 @pytest.fixture(scope="module")
 def ws_gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """`gridpoints serve` on the run's database (and Redis, when the run has one)."""
     home = tmp_path_factory.mktemp("ws-gateway")
-    port = servers.free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
-    env["GRIDPOINTS_DATABASE_URL"] = database_url
-    env["GRIDPOINTS_CORS_ORIGINS"] = ALLOWED_ORIGIN
-    env["GRIDPOINTS_WEB_BUILD"] = "0"  # frames are what is tested, not the web app
+    env = servers.clean_env(
+        GRIDPOINTS_DATABASE_URL=database_url,
+        GRIDPOINTS_CORS_ORIGINS=ALLOWED_ORIGIN,
+        GRIDPOINTS_WEB_BUILD="0",  # frames are what is tested, not the web app
+    )
     if TEST_REDIS_URL:
         env["GRIDPOINTS_REDIS_URL"] = TEST_REDIS_URL
-    process = servers.start(
-        [_gridpoints(), "serve", "--port", str(port)], env, cwd=home, log=home / "serve.log"
-    )
-    try:
-        servers.wait_ready(port, deadline=60)
+    with servers.serving(env, home) as port:
         yield port
-    finally:
-        servers.stop(process)
     log = (home / "serve.log").read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -59,9 +61,38 @@ def gateway_command(port: int, *options: str) -> list[str]:
     ]
 
 
+def settings_env(**settings: str) -> dict[str, str]:
+    """GRIDPOINTS_* variables for settings (database_url sets GRIDPOINTS_DATABASE_URL)."""
+    return {f"GRIDPOINTS_{name.upper()}": value for name, value in settings.items()}
+
+
 def gateway_env(**settings: str) -> dict[str, str]:
-    """This environment plus GRIDPOINTS_* settings (database_url sets GRIDPOINTS_DATABASE_URL)."""
-    return {
-        **os.environ,
-        **{f"GRIDPOINTS_{name.upper()}": value for name, value in settings.items()},
-    }
+    """This environment plus GRIDPOINTS_* settings."""
+    return {**os.environ, **settings_env(**settings)}
+
+
+def gridpoints_executable() -> str:
+    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
+    assert found, "the console script is installed with the project"
+    return found
+
+
+def clean_env(**variables: str) -> dict[str, str]:
+    """This environment without the GRIDPOINTS_* settings of whoever runs the tests, plus
+    `variables` (full names, as given)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
+    return {**env, **variables}
+
+
+@contextmanager
+def serving(env: Mapping[str, str], cwd: Path, *options: str) -> Iterator[int]:
+    """`gridpoints serve` with `options` (its output in cwd/serve.log) until the block ends;
+    yields the port once it is ready."""
+    port = free_port()
+    command = [gridpoints_executable(), "serve", "--port", str(port), *options]
+    process = start(command, env, cwd=cwd, log=cwd / "serve.log")
+    try:
+        wait_ready(port, deadline=60)
+        yield port
+    finally:
+        stop(process)

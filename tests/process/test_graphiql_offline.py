@@ -6,67 +6,31 @@ attempted. The page must load and show the schema's docs (Query's fields, with d
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Route, async_playwright
+from playwright.async_api import Browser, Route
 
 from gateway import graphiql
 from tests.process import servers
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _gridpoints() -> str:
-    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
-    assert found, "the console script is installed with the project"
-    return found
+from tests.process.browser import chromium
 
 
 @pytest.fixture(scope="module")
 def demo_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`gridpoints serve --demo` in development mode on the embedded default."""
     cwd = tmp_path_factory.mktemp("graphiql")
-    port = servers.free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
-    env["GRIDPOINTS_WEB_BUILD"] = "0"  # GraphiQL is what is tested, not the web app
-    process = servers.start(
-        [_gridpoints(), "serve", "--demo", "--port", str(port)],
-        env,
-        cwd=cwd,
-        log=cwd / "serve.log",
-    )
-    try:
-        servers.wait_ready(port, deadline=60)
+    env = servers.clean_env(GRIDPOINTS_WEB_BUILD="0")  # GraphiQL is tested, not the web app
+    with servers.serving(env, cwd, "--demo") as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=25)
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium; if it is missing, launching fails the test (scripts/test installs it)."""
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def test_graphiql_loads_and_shows_the_docs_offline(

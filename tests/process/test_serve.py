@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -17,18 +14,11 @@ LOGIN = """mutation { login(input: {phone: "13800000000", password: "gridpoints-
   accessToken errors { code } } }"""
 
 
-def _gridpoints() -> str:
-    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
-    assert found, "the console script is installed with the project"
-    return found
-
-
 def test_serve_with_demo_data_answers_on_sqlite(tmp_path: Path) -> None:
     port = servers.free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
-    env["GRIDPOINTS_WEB_BUILD"] = "0"  # the web app: tests/process/test_serve_webapp.py
+    env = servers.clean_env(GRIDPOINTS_WEB_BUILD="0")  # the web app: test_serve_webapp.py
     process = servers.start(
-        [_gridpoints(), "serve", "--demo", "--port", str(port)],
+        [servers.gridpoints_executable(), "serve", "--demo", "--port", str(port)],
         env,
         cwd=tmp_path,
         log=tmp_path / "serve.log",

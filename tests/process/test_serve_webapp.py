@@ -3,9 +3,6 @@ logins printed per role, and without Node a gateway that still runs and says how
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,30 +14,10 @@ from gateway.webapp import BUILD_COMMAND
 from tests.process import servers
 
 
-def _gridpoints() -> str:
-    found = shutil.which("gridpoints", path=str(Path(sys.executable).parent))
-    assert found, "the console script is installed with the project"
-    return found
-
-
 @contextmanager
 def _serving(tmp_path: Path, env: dict[str, str], *options: str) -> Iterator[str]:
-    port = servers.free_port()
-    log = tmp_path / "serve.log"
-    process = servers.start(
-        [_gridpoints(), "serve", "--port", str(port), *options], env, cwd=tmp_path, log=log
-    )
-    try:
-        servers.wait_ready(port, deadline=60)
+    with servers.serving(env, tmp_path, *options) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=25)
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDPOINTS_")}
-    return {**env, **extra}
 
 
 def test_serve_demo_serves_the_built_app_and_prints_the_logins(tmp_path: Path) -> None:
@@ -49,7 +26,7 @@ def test_serve_demo_serves_the_built_app_and_prints_the_logins(tmp_path: Path) -
     (dist / "index.html").write_text("<!doctype html><title>兴蓉社区</title>")
     (dist / "assets" / "app-1a2b.js").write_text("export {}")
 
-    with _serving(tmp_path, _env(GRIDPOINTS_WEB_DIST=str(dist)), "--demo") as url:
+    with _serving(tmp_path, servers.clean_env(GRIDPOINTS_WEB_DIST=str(dist)), "--demo") as url:
         page = httpx.get(f"{url}/vouchers", timeout=10)
         asset = httpx.get(f"{url}/assets/app-1a2b.js", timeout=10)
         graphiql = httpx.get(f"{url}/graphql", headers={"accept": "text/html"}, timeout=10)
@@ -72,7 +49,7 @@ def test_serve_demo_serves_the_built_app_and_prints_the_logins(tmp_path: Path) -
 
 def test_without_node_the_gateway_runs_and_says_how_to_get_the_app(tmp_path: Path) -> None:
     # A PATH holding this environment's scripts only: no node, no npm.
-    no_node = _env(PATH=str(Path(sys.executable).parent))
+    no_node = servers.clean_env(PATH=str(Path(sys.executable).parent))
     missing = tmp_path / "no-such-dist"
 
     with _serving(tmp_path, {**no_node, "GRIDPOINTS_WEB_DIST": str(missing)}) as url:
