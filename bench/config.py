@@ -9,7 +9,6 @@ ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE_NAME = "gridpoints_bench"
 GATEWAY_PORT = 8701
 BASELINE_PORT = 8702
-VARIANT_PORT = 8703
 POOL_SIZE = 10
 RATE_LIMIT_SCALE = 1_000_000
 JWT_ISSUER = "gridpoints"
@@ -50,10 +49,6 @@ class Plan:
     scale_seconds: float
     profile_seconds: float
     profile_workloads: int
-    # A/B of gateway variants (bench/variants.py) against the gateway as it is.
-    experiment_seconds: float
-    experiment_rounds: int
-    experiment_mix_seconds: float
 
 
 FULL = Plan(
@@ -78,9 +73,6 @@ FULL = Plan(
     scale_seconds=5.0,
     profile_seconds=8.0,
     profile_workloads=5,
-    experiment_seconds=4.0,
-    experiment_rounds=2,
-    experiment_mix_seconds=25.0,
 )
 
 QUICK = Plan(
@@ -105,9 +97,6 @@ QUICK = Plan(
     scale_seconds=1.0,
     profile_seconds=2.0,
     profile_workloads=1,
-    experiment_seconds=1.0,
-    experiment_rounds=1,
-    experiment_mix_seconds=4.0,
 )
 
 

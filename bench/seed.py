@@ -11,8 +11,10 @@ wallet's own sequence every fourth transfer is a small spend after three larger 
 
 from __future__ import annotations
 
+import contextlib
 import time
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -27,38 +29,86 @@ EARN_REASONS = ["REPORT_VERIFIED", "EVENT_ATTENDED", "SUGGESTION_ADOPTED"]
 
 @dataclass
 class SeedTimings:
-    steps: dict[str, float]
+    steps: dict[str, float] = field(default_factory=dict)
 
-    def total(self) -> float:
-        return sum(self.steps.values())
+    def add(self, step: str, seconds: float) -> None:
+        self.steps[step] = self.steps.get(step, 0.0) + seconds
+
+
+@contextlib.asynccontextmanager
+async def connected(url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 async def create_database(admin_url: str, name: str) -> None:
     """Drop the benchmark database if a previous run kept it, and create it anew."""
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await drop_database(admin_url, name)
+    async with connected(admin_url) as admin:
         await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 async def drop_database(admin_url: str, name: str) -> None:
-    admin = await asyncpg.connect(admin_url)
-    try:
+    async with connected(admin_url) as admin:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
-async def migrate(url: str) -> None:
+async def seed_small(url: str, plan: Plan, timings: SeedTimings) -> None:
+    """Migrations, the community, and the small ledger on the hot wallets."""
+    started = time.perf_counter()
     await apply_migrations(url)
+    timings.add("migrations", time.perf_counter() - started)
+    async with connected(url) as conn:
+        await seed_community(conn, plan, timings)
+        await extend_ledger(
+            conn,
+            plan,
+            entries=plan.small_entries,
+            wallets=plan.hot_wallets,
+            days_ago=400,
+            span_days=10,
+            timings=timings,
+        )
+        await analyze(conn, timings)
+
+
+async def seed_full(url: str, plan: Plan, timings: SeedTimings, salt: int) -> dict[str, int]:
+    """The ledger grown to its full size over all residents, and the W4 vouchers; returns
+    the table sizes."""
+    async with connected(url) as conn:
+        await extend_ledger(
+            conn,
+            plan,
+            entries=plan.entries - plan.small_entries - 2 * plan.vouchers,
+            wallets=plan.residents,
+            days_ago=390,
+            span_days=385,
+            timings=timings,
+        )
+        await issue_vouchers(conn, plan, count=plan.vouchers, salt=salt, timings=timings)
+        await analyze(conn, timings)
+        return await counts(conn)
+
+
+async def entries_per_wallet(url: str, hot_wallets: int) -> tuple[int, float]:
+    """All ledger entries, and the average entries of the hot wallets."""
+    async with connected(url) as conn:
+        total = int(await conn.fetchval("SELECT count(*) FROM points_entry"))
+        per_wallet = await conn.fetchval(
+            "SELECT count(*)::float8 / $1 FROM points_entry e "
+            "JOIN account a ON a.id = e.account_id WHERE a.user_id <= $1",
+            hot_wallets,
+        )
+    return total, float(per_wallet)
 
 
 async def _timed(timings: SeedTimings, step: str, conn: asyncpg.Connection, sql: str) -> None:
     started = time.perf_counter()
     await conn.execute(sql)
-    timings.steps[step] = timings.steps.get(step, 0.0) + time.perf_counter() - started
+    timings.add(step, time.perf_counter() - started)
 
 
 async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimings) -> None:
@@ -264,7 +314,6 @@ async def extend_ledger(
     days_ago: float,
     span_days: float,
     timings: SeedTimings,
-    step: str,
 ) -> None:
     """Append entries/2 transfers round-robin over the first `wallets` residents' wallets:
     in each wallet's sequence, three earnings from the pool then one spend at a merchant."""
@@ -295,7 +344,7 @@ async def extend_ledger(
         """
     )
     await _post_staged(conn)
-    timings.steps[step] = timings.steps.get(step, 0.0) + time.perf_counter() - started
+    timings.add("ledger", time.perf_counter() - started)
 
 
 def _code_sql(number: str) -> str:
@@ -349,15 +398,13 @@ async def issue_vouchers(
           WHERE o.id = c.offer_id
         """
     )
-    timings.steps["vouchers"] = time.perf_counter() - started
+    timings.add("vouchers", time.perf_counter() - started)
 
 
 async def analyze(conn: asyncpg.Connection, timings: SeedTimings) -> None:
     started = time.perf_counter()
     await conn.execute("VACUUM ANALYZE")
-    timings.steps["vacuum analyze"] = (
-        timings.steps.get("vacuum analyze", 0.0) + time.perf_counter() - started
-    )
+    timings.add("vacuum analyze", time.perf_counter() - started)
 
 
 async def counts(conn: asyncpg.Connection) -> dict[str, int]:

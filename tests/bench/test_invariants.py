@@ -1,0 +1,107 @@
+"""The ledger invariants' SQL on a tiny bench-seeded PostgreSQL database: all hold after
+seeding, and breaking one row makes exactly the checks about it fail."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import asyncpg
+import pytest
+
+from bench import baseline_app, invariants, seed
+from bench.config import QUICK
+from tests.dbsetup import ON_POSTGRES, TEST_DATABASE_URL
+
+pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the bench seeds PostgreSQL only")
+TINY = replace(
+    QUICK,
+    merchants=3,
+    offers=5,
+    residents=40,
+    reports=10,
+    grid_workers=2,
+    micro_grids=4,
+    courtyards=2,
+    small_entries=200,
+    entries=1_000,
+    hot_wallets=10,
+    vouchers=50,
+)
+
+
+@pytest.fixture(scope="module")
+async def seeded_url() -> AsyncIterator[str]:
+    admin = TEST_DATABASE_URL.split("?", 1)[0]
+    name = f"gridpoints_bench_test_{uuid.uuid4().hex[:8]}"
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    await seed.create_database(admin, name)
+    try:
+        timings = seed.SeedTimings()
+        await seed.seed_small(url, TINY, timings)
+        await seed.seed_full(url, TINY, timings, salt=1)
+        yield url
+    finally:
+        await seed.drop_database(admin, name)
+
+
+@pytest.fixture
+async def seeded(seeded_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """The seeded database, each test's changes rolled back after it."""
+    async with seed.connected(seeded_url) as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        yield conn
+        await transaction.rollback()
+
+
+async def failing(conn: asyncpg.Connection) -> list[str]:
+    return [checked.name for checked in await invariants.check(conn) if not checked.ok]
+
+
+async def test_every_invariant_holds_after_seeding(seeded: asyncpg.Connection) -> None:
+    assert await failing(seeded) == []
+    totals = await invariants.totals(seeded)
+    assert totals["issued"] == TINY.vouchers
+    assert totals["entries"] == TINY.entries + 2  # and the funding of the pool
+    assert totals["balance_sum"] == 0
+
+
+async def test_a_balance_off_by_one_breaks_the_balance_checks(seeded: asyncpg.Connection) -> None:
+    await seeded.execute(
+        "UPDATE account SET balance = balance + 1 WHERE kind = 'WALLET' AND id = 2"
+    )
+    assert await failing(seeded) == [
+        "each wallet's balance = the sum of its lots' remaining amounts",
+        "cached balance = sum of the account's entries",
+    ]
+
+
+async def test_a_unit_put_back_unsold_is_oversold_stock(seeded: asyncpg.Connection) -> None:
+    await seeded.execute("UPDATE offer SET remaining = remaining + 1 WHERE id = 1")
+    assert await failing(seeded) == [
+        "no oversold stock: remaining + ISSUED + USED vouchers = stock_added"
+    ]
+
+
+async def test_a_voucher_without_its_payment_is_caught(seeded: asyncpg.Connection) -> None:
+    await seeded.execute(
+        "DELETE FROM points_entry WHERE transfer_id = (SELECT max(id) FROM points_transfer)"
+    )
+    await seeded.execute(
+        "DELETE FROM points_transfer WHERE id = (SELECT max(id) FROM points_transfer)"
+    )
+    found = await failing(seeded)
+    assert "every ISSUED or USED voucher was paid by one REDEMPTION transfer of its price" in found
+
+
+async def test_the_baselines_redemption_keeps_every_invariant(seeded: asyncpg.Connection) -> None:
+    user_id = await seeded.fetchval(
+        "SELECT user_id FROM account WHERE kind = 'WALLET' AND balance >= 200 LIMIT 1"
+    )
+    before = await seeded.fetchval("SELECT balance FROM account WHERE user_id = $1", user_id)
+    async with seeded.transaction():
+        _, balance = await baseline_app._redeem(seeded, user_id, offer_id=1, key="test-key")
+    assert balance == before - await seeded.fetchval("SELECT points_price FROM offer WHERE id = 1")
+    assert await failing(seeded) == []
