@@ -1,5 +1,6 @@
-"""The ledger invariants' SQL on a tiny bench-seeded PostgreSQL database: all hold after
-seeding, and breaking one row makes exactly the checks about it fail."""
+"""A tiny bench-seeded PostgreSQL database: every ledger invariant holds after seeding,
+breaking one row makes exactly the checks about it fail, and the baseline's answers pass the
+load's checks without breaking any."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import asyncpg
+import httpx
 import pytest
 
-from bench import baseline_app, invariants, seed
+from bench import baseline_app, invariants, seed, supply
 from bench.config import QUICK
+from bench.workloads import Source, check
 from tests.dbsetup import ON_POSTGRES, TEST_DATABASE_URL
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the bench seeds PostgreSQL only")
 TINY = replace(
     QUICK,
     merchants=3,
-    offers=5,
+    offers=20,  # a full first page for W1
     residents=40,
     reports=10,
     grid_workers=2,
@@ -105,3 +108,24 @@ async def test_the_baselines_redemption_keeps_every_invariant(seeded: asyncpg.Co
         _, balance = await baseline_app._redeem(seeded, user_id, offer_id=1, key="test-key")
     assert balance == before - await seeded.fetchval("SELECT points_price FROM offer WHERE id = 1")
     assert await failing(seeded) == []
+
+
+async def test_the_baselines_answers_pass_the_loads_checks_and_keep_the_invariants(
+    seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BENCH_DATABASE_URL", seeded_url)
+    monkeypatch.setenv("BENCH_JWT_SECRET", "a-test-secret-" * 4)
+    async with seed.connected(seeded_url) as conn:
+        found = await supply.load(conn, supply.Tokens("a-test-secret-" * 4), "test")
+    app = baseline_app.create_app()
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport) as http:
+        for workload in ("W1", "W2", "W3", "W4", "W5"):
+            request = Source(workload, "baseline", found, seed=1)()
+            assert request is not None
+            url = f"http://baseline{request.path}"
+            headers = {"Authorization": f"Bearer {request.token}"}
+            answer = await http.request(request.method, url, content=request.body, headers=headers)
+            assert check(workload, answer.status_code, answer.content) is None, answer.text
+    async with seed.connected(seeded_url) as conn:
+        assert await failing(conn) == []
