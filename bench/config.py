@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 HOST = "127.0.0.1"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -75,25 +75,21 @@ FULL = Plan(
     profile_workloads=5,
 )
 
-QUICK = Plan(
+QUICK = replace(
+    FULL,
     name="quick",
     merchants=10,
     offers=100,
     residents=1_000,
     reports=1_000,
-    grid_workers=34,
-    micro_grids=68,
-    courtyards=19,
     small_entries=2_000,
     entries=20_000,
     hot_wallets=100,
     vouchers=5_000,
-    concurrency=16,
     warmup_seconds=0.5,
     measure_seconds=2.0,
     mix_warmup_seconds=0.5,
     mix_seconds=6.0,
-    scale_concurrency=4,
     scale_seconds=1.0,
     profile_seconds=2.0,
     profile_workloads=1,

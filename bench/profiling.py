@@ -94,20 +94,9 @@ def record(pid: int, seconds: float, output: Path, rate: int = 250) -> subproces
     if tool is None:
         raise RuntimeError("py-spy is not installed: pip install -e '.[bench]'")
     command = [
-        tool,
-        "record",
-        "--pid",
-        str(pid),
-        "--rate",
-        str(rate),
-        "--duration",
-        str(max(1, round(seconds))),
-        "--format",
-        "raw",
-        "--full-filenames",
-        "--nonblocking",
-        "--output",
-        str(output),
+        *(tool, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw"),
+        *("--duration", str(max(1, round(seconds))), "--output", str(output)),
+        *("--full-filenames", "--nonblocking"),
     ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 

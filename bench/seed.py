@@ -224,29 +224,23 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
 BENCH_FUNDING = 10**12
 
 
+# Every table's id sequence moved past the ids the seeding wrote explicitly.
+_RESET_SEQUENCES = """
+DO $$ DECLARE seq text; tab text; col text; BEGIN
+  FOR seq, tab, col IN
+    SELECT s.oid::regclass::text, d.refobjid::regclass::text, a.attname
+    FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE s.relkind = 'S' LOOP
+    EXECUTE format('SELECT setval(%L, (SELECT coalesce(max(%I), 0) + 1 FROM %s), false)',
+                   seq, col, tab);
+  END LOOP;
+END $$
+"""
+
+
 async def _reset_sequences(conn: asyncpg.Connection) -> None:
-    for table in (
-        "community",
-        "courtyard",
-        "micro_grid",
-        "app_user",
-        "user_role",
-        "grid_assignment",
-        "merchant",
-        "merchant_operator",
-        "offer",
-        "account",
-        "report",
-        "report_event",
-        "points_transfer",
-        "points_entry",
-        "voucher",
-        "points_lot",
-    ):
-        await conn.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-        )
+    await conn.execute(_RESET_SEQUENCES)
 
 
 _STAGE = """
@@ -407,21 +401,21 @@ async def analyze(conn: asyncpg.Connection, timings: SeedTimings) -> None:
     timings.add("vacuum analyze", time.perf_counter() - started)
 
 
+COUNTED = (
+    "merchant",
+    "offer",
+    "app_user",
+    "account",
+    "points_transfer",
+    "points_entry",
+    "voucher",
+    "report",
+    "report_event",
+)
+
+
 async def counts(conn: asyncpg.Connection) -> dict[str, int]:
-    tables = [
-        "merchant",
-        "offer",
-        "app_user",
-        "account",
-        "points_transfer",
-        "points_entry",
-        "voucher",
-        "report",
-        "report_event",
-    ]
-    found: dict[str, int] = {}
-    for table in tables:
-        found[table] = int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+    found = {t: int(await conn.fetchval(f"SELECT count(*) FROM {t}")) for t in COUNTED}
     found["residents"] = int(
         await conn.fetchval("SELECT count(*) FROM user_role WHERE role = 'RESIDENT'")
     )
