@@ -248,8 +248,8 @@ def closed_section(results: Results) -> list[str]:
     if exhausted:
         lines += [
             "",
-            "Note: the W4 run stopped at its share of the pre-issued vouchers before the time "
-            f"limit in {', '.join(exhausted)} (req/s is still requests over the measured time).",
+            f"Note: {', '.join(exhausted)} stopped at its share of the pre-issued vouchers "
+            "before the time limit (req/s is still requests over the measured time).",
         ]
     return lines
 

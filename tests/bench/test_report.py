@@ -55,7 +55,7 @@ def test_errors_fail_the_target_and_are_named_worst_first() -> None:
 def test_a_run_stopped_by_its_voucher_share_is_noted() -> None:
     empty = Measured("W4", "baseline", 10.0, 0, {}, Latency(), Cpu(), exhausted=True)
     text = render(results(closed={"W4": Pair(measured(600, 20.0), empty)}))
-    assert "limit in W4 baseline (req/s" in text
+    assert "Note: W4 baseline stopped at its share of the pre-issued vouchers" in text
     assert row(text, "| W4 useVoucher").count("| – ") == 3  # nothing measured: dashes
 
 
