@@ -196,7 +196,7 @@ def profile_section(item: Profiled) -> list[str]:
 
 def heading(results: Results) -> list[str]:
     plan, machine = results.plan, results.machine
-    seeded = ", ".join(f"{k} {v:.1f} s" for k, v in results.seed_steps.items())
+    seeded = ", ".join(f"{k} {v:.1f} s" for k, v in results.seed_steps.items() if v >= 0.05)
     return [
         "# GridPoints benchmark results",
         "",

@@ -41,6 +41,7 @@ from bench.workloads import Supply
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 TARGETS = ("gateway", "baseline")
+WORK_PREFIX = "gridpoints-bench-"
 
 
 def log(message: str) -> None:
@@ -56,7 +57,7 @@ class Bench:
     results: Results
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gridpoints-b")))
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix=WORK_PREFIX)))
     timings: seed.SeedTimings = field(default_factory=seed.SeedTimings)
     running: dict[str, servers.Server] = field(default_factory=dict)
     supply: Supply = field(default_factory=lambda: Supply("", {}, []))
@@ -106,7 +107,7 @@ def seed_full_ledger(bench: Bench) -> None:
     salt = random.getrandbits(60)
     sizes = asyncio.run(seed.seed_full(bench.url, bench.plan, bench.timings, salt))
     bench.results.sizes = sizes
-    bench.results.seed_steps = {k: v for k, v in bench.timings.steps.items() if v >= 0.05}
+    bench.results.seed_steps = dict(bench.timings.steps)
     log(f"seeded in {bench.results.seed_seconds:.1f} s: {sizes}")
     bench.supply = asyncio.run(_load_supply(bench))
 
@@ -154,8 +155,8 @@ def _voucher_budget(bench: Bench, target: str) -> int:
     return spare * 3 // 5 if target == "baseline" else spare // 5
 
 
-def _closed(bench: Bench, name: str, spec: Closed, found: Supply) -> Measured:
-    result = run(closed_loop(bench.target(name), spec, found))
+def _closed(bench: Bench, name: str, spec: Closed, supplied: Supply) -> Measured:
+    result = run(closed_loop(bench.target(name), spec, supplied))
     lat = result.latency
     log(
         f"{spec.workload} {name:8} {result.rps:8.0f} req/s  p50 {lat.p50:6.2f} "
@@ -193,7 +194,7 @@ def profile_gateway(bench: Bench) -> None:
         if isinstance(found, str):
             bench.results.profile_note = found
             log(found)
-            return
+            break
         bench.results.profiles.append(found)
         log(f"profiled {workload}: {found.summary.samples} samples")
     bench.stop_servers()
