@@ -93,15 +93,15 @@ def check_wallet(document: Any) -> str | None:
     return None
 
 
-def _payload(document: Any, field: str, status: str) -> str | None:
+def _payload(document: Any, mutation: str, status: str) -> str | None:
     """A mutation's payload: no errors, and its voucher in the expected status."""
-    payload = _dig(document, "data", field)
+    payload = _dig(document, "data", mutation)
     if not isinstance(payload, dict):
-        return f"{field}: no payload"
+        return f"{mutation}: no payload"
     if payload.get("errors"):
-        return f"{field}: {payload['errors'][0].get('code')}"
+        return f"{mutation}: {payload['errors'][0].get('code')}"
     if _dig(payload, "voucher", "status") != status:
-        return f"{field}: voucher not {status}"
+        return f"{mutation}: voucher not {status}"
     return None
 
 
