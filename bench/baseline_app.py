@@ -2,7 +2,7 @@
 the gateway, with the least SQL that produces it. No GraphQL, no ORM.
 
 It accepts the gateway's own access tokens (`Authorization: Bearer <JWT>`) and verifies them
-with PyJWT exactly as the gateway does (pinned HS256, key id, issuer, audience, required
+with the gateway's own TokenService (PyJWT: pinned HS256, key id, issuer, audience, required
 claims, `typ`), so token checking costs both sides the same. It trusts that the token's user
 exists (the gateway reads the user and roles on every request; here only W5 reads roles).
 
@@ -24,26 +24,23 @@ Run: `uvicorn bench.baseline_app:app --no-access-log`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import jwt
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.settings import Settings
+from gateway.tokens import TokenService
 from marketplace.codes import new_code, normalize
 from resolvers.ids import cursor, global_id, parse_global_id
 
-ISSUER = "gridpoints"
-AUDIENCE = "gridpoints-apps"
-REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti"]
 VOUCHER_DAYS = 30
 CODE_ATTEMPTS = 3
 
@@ -178,36 +175,12 @@ class JSON(Response):
         return orjson.dumps(content)
 
 
-class Tokens:
-    """The gateway's access-token checks, with PyJWT."""
-
-    def __init__(self, secret: str) -> None:
-        self.keys = {hashlib.sha256(secret.encode()).hexdigest()[:12]: secret}
-
-    def user_id(self, request: Request) -> int | None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        try:
-            token = token.strip()
-            secret = self.keys.get(str(jwt.get_unverified_header(token).get("kid")))
-            if secret is None:
-                return None
-            claims = jwt.decode(
-                token,
-                secret,
-                algorithms=["HS256"],
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                leeway=10,
-                options={"require": REQUIRED_CLAIMS},
-            )
-        except jwt.PyJWTError:
-            return None
-        if claims.get("typ") != "access":
-            return None
-        subject = str(claims["sub"])
-        return int(subject) if subject.isdigit() else None
+def _user_id(tokens: TokenService, request: Request) -> int | None:
+    """The gateway's own access-token check on the request's bearer token."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return tokens.user_id_from(token.strip())
 
 
 UNAUTHENTICATED = {
@@ -340,7 +313,8 @@ Handler = Callable[[asyncpg.Pool, int, Request], Awaitable[Any]]
 
 def create_app() -> Starlette:
     database_url = os.environ["BENCH_DATABASE_URL"]
-    tokens = Tokens(os.environ["BENCH_JWT_SECRET"])
+    settings = Settings(env="production", jwt_secret=os.environ["BENCH_JWT_SECRET"])
+    tokens = TokenService(settings)
     pool_size = int(os.environ.get("BENCH_POOL_SIZE", "10"))
     pools: list[asyncpg.Pool] = []
 
@@ -354,7 +328,7 @@ def create_app() -> Starlette:
 
     def route(path: str, handler: Handler, method: str = "GET") -> Route:
         async def endpoint(request: Request) -> Response:
-            user_id = tokens.user_id(request)
+            user_id = _user_id(tokens, request)
             if user_id is None:
                 return JSON(UNAUTHENTICATED, status_code=401)
             return JSON(await handler(pools[0], user_id, request))

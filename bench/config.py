@@ -11,8 +11,6 @@ GATEWAY_PORT = 8701
 BASELINE_PORT = 8702
 POOL_SIZE = 10
 RATE_LIMIT_SCALE = 1_000_000
-JWT_ISSUER = "gridpoints"
-JWT_AUDIENCE = "gridpoints-apps"
 
 MIX = {"W1": 60, "W2": 25, "W3": 10, "W4": 5}
 # Gateway/baseline throughput the issue asks for, per workload.

@@ -127,5 +127,12 @@ async def test_the_baselines_answers_pass_the_loads_checks_and_keep_the_invarian
             headers = {"Authorization": f"Bearer {request.token}"}
             answer = await http.request(request.method, url, content=request.body, headers=headers)
             assert check(workload, answer.status_code, answer.content) is None, answer.text
+        forged = supply.Tokens("another-secret-" * 4)(1)
+        refused = await http.get("http://baseline/offers", headers={"Authorization": forged})
+        assert refused.status_code == 401
+        refused = await http.get(
+            "http://baseline/offers", headers={"Authorization": f"Bearer {forged}"}
+        )
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     async with seed.connected(seeded_url) as conn:
         assert await failing(conn) == []
