@@ -105,35 +105,21 @@ async def entries_per_wallet(url: str, hot_wallets: int) -> tuple[int, float]:
     return total, float(per_wallet)
 
 
-async def _timed(timings: SeedTimings, step: str, conn: asyncpg.Connection, sql: str) -> None:
-    started = time.perf_counter()
-    await conn.execute(sql)
-    timings.add(step, time.perf_counter() - started)
-
-
 async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimings) -> None:
     """The grid tree, people and roles, merchants and offers, wallets, reports."""
     r, m, w = plan.residents, plan.merchants, plan.grid_workers
     g, c = plan.micro_grids, plan.courtyards
     await conn.execute("SET work_mem = '256MB'")
-    await _timed(
-        timings,
-        "grid tree",
-        conn,
-        f"""
+    steps: dict[str, str] = {}
+    steps["grid tree"] = f"""
         INSERT INTO community (id, name, created_at) VALUES (1, 'Bench community', now());
         INSERT INTO courtyard (id, community_id, name, party_branch)
           SELECT i, 1, 'Courtyard ' || i, 'Branch ' || i FROM generate_series(1, {c}) i;
         INSERT INTO micro_grid (id, courtyard_id, name)
           SELECT i, (i - 1) % {c} + 1, 'Grid ' || i FROM generate_series(1, {g}) i;
-        """,
-    )
+        """
     # Users: residents 1..r, merchant owners r+1..r+m, grid workers after them.
-    await _timed(
-        timings,
-        "users and roles",
-        conn,
-        f"""
+    steps["users and roles"] = f"""
         INSERT INTO app_user (id, community_id, phone, password_hash, display_name, home_grid_id,
                               created_at)
           SELECT i, 1, '139' || lpad(i::text, 8, '0'), '{PASSWORD_HASH}',
@@ -150,13 +136,8 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
         INSERT INTO grid_assignment (user_id, micro_grid_id, role, is_leader)
           SELECT {r + m} + (j - 1) % {w} + 1, j, 'GRID_WORKER', true
           FROM generate_series(1, {g}) j;
-        """,
-    )
-    await _timed(
-        timings,
-        "merchants and offers",
-        conn,
-        f"""
+        """
+    steps["merchants and offers"] = f"""
         INSERT INTO merchant (id, community_id, owner_id, name, category, address, status,
                               created_at)
           SELECT i, 1, {r} + i, 'Shop ' || i, 'food', i || ' Market Road', 'ACTIVE',
@@ -171,13 +152,8 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
                  1 + i % 10, 1000, 1000, NULL, NULL, NULL, 'ACTIVE',
                  now() - interval '200 days' + i * interval '1 minute'
           FROM generate_series(1, {plan.offers}) i;
-        """,
-    )
-    await _timed(
-        timings,
-        "accounts",
-        conn,
-        f"""
+        """
+    steps["accounts"] = f"""
         INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
           VALUES (1, 1, 'POOL', NULL, NULL, 0);
         INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
@@ -197,14 +173,9 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
                   'Bench funding', now() - interval '400 days'),
                  (2, 1, 1, {BENCH_FUNDING}, {BENCH_FUNDING}, 'FUNDING', 'Bench funding',
                   now() - interval '400 days');
-        """,
-    )
+        """
     categories = "ARRAY[" + ",".join(f"'{x}'" for x in CATEGORIES) + "]"
-    await _timed(
-        timings,
-        "reports",
-        conn,
-        f"""
+    steps["reports"] = f"""
         INSERT INTO report (id, community_id, micro_grid_id, reporter_id, category, description,
                             status, address, photos, points_awarded, created_at, updated_at)
           SELECT i, 1, (i - 1) % {g} + 1, (i * 7919) % {r} + 1,
@@ -215,8 +186,11 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
           FROM generate_series(1, {plan.reports}) i;
         INSERT INTO report_event (report_id, actor_id, from_status, to_status, note, at)
           SELECT id, reporter_id, NULL, 'SUBMITTED', NULL, created_at FROM report ORDER BY id;
-        """,
-    )
+        """
+    for step, sql in steps.items():
+        started = time.perf_counter()
+        await conn.execute(sql)
+        timings.add(step, time.perf_counter() - started)
     await _reset_sequences(conn)
 
 
