@@ -2,7 +2,7 @@
 the gateway, with the least SQL that produces it. No GraphQL, no ORM.
 
 It accepts the gateway's own access tokens (`Authorization: Bearer <JWT>`) and verifies them
-with PyJWT exactly as the gateway does (pinned HS256, key id, issuer, audience, required
+with the gateway's own TokenService (PyJWT: pinned HS256, key id, issuer, audience, required
 claims, `typ`), so token checking costs both sides the same. It trusts that the token's user
 exists (the gateway reads the user and roles on every request; here only W5 reads roles).
 
@@ -11,39 +11,36 @@ exists (the gateway reads the user and roles on every request; here only W5 read
     POST /offers/redeem            W3  one transaction: take a unit, insert the voucher (its
                                        unique (holder, key) is the idempotency claim), debit
                                        the wallet, credit the merchant, insert the transfer
-                                       and its two entries (one statement)
+                                       and its two entries and spend the wallet's lots (one
+                                       statement)
     POST /vouchers/use             W4  one statement (conditional UPDATE ... RETURNING)
     GET  /reports/queue?first=20   W5  one statement (queue joined with reporter and grid)
 
+Ids, cursors and voucher codes are the gateway's own (resolvers/ids.py, marketplace/codes.py).
 Environment: BENCH_DATABASE_URL, BENCH_JWT_SECRET, BENCH_POOL_SIZE (10).
 Run: `uvicorn bench.baseline_app:app --no-access-log`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import os
-import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import jwt
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-ISSUER = "gridpoints"
-AUDIENCE = "gridpoints-apps"
-REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti"]
-ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_LENGTH = 13
-QR_PREFIX = "gridpoints:voucher:"
+from gateway.settings import Settings
+from gateway.tokens import TokenService
+from marketplace.codes import new_code, normalize
+from resolvers.ids import cursor, global_id, parse_global_id
+
 VOUCHER_DAYS = 30
 CODE_ATTEMPTS = 3
 
@@ -101,18 +98,37 @@ HELD_SQL = """
 SELECT count(*) FROM voucher WHERE offer_id = $1 AND holder_id = $2 AND status <> 'CANCELLED'
 """
 
+# The transfer, its two entries, and the wallet's lots spent earliest expiry first (as
+# marketplace/lots.py does); returns the points taken from lots, short of the price when
+# part of the balance is due to expire.
 POST_TRANSFER_SQL = """
 WITH t AS (
   INSERT INTO points_transfer (debit_account_id, credit_account_id, amount, reason, memo,
                                actor_id, source_type, source_id, created_at)
   VALUES ($1, $2, $3, 'REDEMPTION', $4, $5, 'voucher', $6, $7)
   RETURNING id
+), entries AS (
+  INSERT INTO points_entry (account_id, transfer_id, amount, balance_after, reason, memo,
+                            created_at)
+  SELECT x.account_id, t.id, x.amount, x.balance_after, 'REDEMPTION', $4, $7
+  FROM t, (VALUES ($1::int, -$3::bigint, $8::bigint), ($2::int, $3::bigint, $9::bigint))
+    AS x(account_id, amount, balance_after)
+), live AS (
+  SELECT id, remaining, sum(remaining) OVER (
+    ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, id) AS running
+  FROM points_lot WHERE account_id = $1 AND remaining > 0 AND expired_at IS NULL
+    AND (expires_at IS NULL OR expires_at > $7)
+), taken AS (
+  INSERT INTO points_lot_spend (lot_id, transfer_id, amount)
+  SELECT live.id, t.id,
+         CASE WHEN running <= $3 THEN remaining ELSE remaining - (running - $3) END
+  FROM live, t WHERE running - remaining < $3
+  RETURNING lot_id, amount
+), spent AS (
+  UPDATE points_lot l SET remaining = l.remaining - taken.amount FROM taken
+  WHERE l.id = taken.lot_id RETURNING taken.amount
 )
-INSERT INTO points_entry (account_id, transfer_id, amount, balance_after, reason, memo,
-                          created_at)
-SELECT x.account_id, t.id, x.amount, x.balance_after, 'REDEMPTION', $4, $7
-FROM t, (VALUES ($1::int, -$3::bigint, $8::bigint), ($2::int, $3::bigint, $9::bigint))
-  AS x(account_id, amount, balance_after)
+SELECT coalesce(sum(amount), 0) FROM spent
 """
 
 REPLAY_SQL = """
@@ -152,46 +168,6 @@ ORDER BY r.id LIMIT $2
 """
 
 
-def _b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def global_id(type_name: str, pk: int) -> str:
-    return _b64(f"{type_name}:{pk}")
-
-
-def cursor(pk: int) -> str:
-    return _b64(f"cursor:{pk}")
-
-
-def decode_id(value: Any, type_name: str) -> int | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-    except ValueError:
-        return None
-    name, _, pk = decoded.partition(":")
-    return int(pk) if name == type_name and pk.isdigit() and len(pk) <= 18 else None
-
-
-def new_code() -> str:
-    symbols = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    return f"{symbols[:4]}-{symbols[4:8]}-{symbols[8:]}"
-
-
-def normalize_code(text: Any) -> str | None:
-    if not isinstance(text, str):
-        return None
-    raw = text.strip()
-    if raw.lower().startswith(QR_PREFIX):
-        raw = raw[len(QR_PREFIX) :]
-    symbols = "".join(ch for ch in raw.upper() if ch not in " -")
-    if len(symbols) != CODE_LENGTH or any(ch not in ALPHABET for ch in symbols):
-        return None
-    return f"{symbols[:4]}-{symbols[4:8]}-{symbols[8:]}"
-
-
 class JSON(Response):
     media_type = "application/json"
 
@@ -199,43 +175,17 @@ class JSON(Response):
         return orjson.dumps(content)
 
 
-class Tokens:
-    """The gateway's access-token checks, with PyJWT."""
-
-    def __init__(self, secret: str) -> None:
-        self.keys = {hashlib.sha256(secret.encode()).hexdigest()[:12]: secret}
-
-    def user_id(self, request: Request) -> int | None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        try:
-            token = token.strip()
-            secret = self.keys.get(str(jwt.get_unverified_header(token).get("kid")))
-            if secret is None:
-                return None
-            claims = jwt.decode(
-                token,
-                secret,
-                algorithms=["HS256"],
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                leeway=10,
-                options={"require": REQUIRED_CLAIMS},
-            )
-        except jwt.PyJWTError:
-            return None
-        if claims.get("typ") != "access":
-            return None
-        subject = str(claims["sub"])
-        return int(subject) if subject.isdigit() else None
+def _user_id(tokens: TokenService, request: Request) -> int | None:
+    """The gateway's own access-token check on the request's bearer token."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return tokens.user_id_from(token.strip())
 
 
-def _unauthenticated() -> Response:
-    return JSON(
-        {"errors": [{"message": "You need to log in.", "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-    )
+UNAUTHENTICATED = {
+    "errors": [{"message": "You need to log in.", "extensions": {"code": "UNAUTHENTICATED"}}]
+}
 
 
 def _first(request: Request, default: int) -> int:
@@ -243,8 +193,45 @@ def _first(request: Request, default: int) -> int:
     return max(0, min(100, int(raw))) if raw.isdigit() else default
 
 
-def _page_info(ids: list[int], has_next: bool) -> dict[str, Any]:
-    return {"hasNextPage": has_next, "endCursor": cursor(ids[-1]) if ids else None}
+def _page(rows: list[asyncpg.Record], first: int, node: Callable[[Any], Any]) -> Any:
+    """A Relay connection of the first `first` rows (one more was fetched to tell whether
+    there is a next page)."""
+    page = rows[:first]
+    end = cursor(page[-1]["id"]) if page else None
+    return {
+        "edges": [{"node": node(row)} for row in page],
+        "pageInfo": {"hasNextPage": len(rows) > first, "endCursor": end},
+    }
+
+
+def _offer(row: Any) -> Any:
+    return {
+        "id": global_id("Offer", row["id"]),
+        "title": row["title"],
+        "pointsPrice": row["points_price"],
+        "remaining": row["remaining"],
+        "merchant": {"name": row["name"]},
+    }
+
+
+def _entry(row: Any) -> Any:
+    return {
+        "amount": row["amount"],
+        "reason": row["reason"],
+        "balanceAfter": row["balance_after"],
+        "createdAt": row["created_at"].isoformat(),
+    }
+
+
+def _report(row: Any) -> Any:
+    return {
+        "id": global_id("Report", row["id"]),
+        "category": row["category"],
+        "status": row["status"],
+        "createdAt": row["created_at"].isoformat(),
+        "reporter": {"displayName": row["display_name"]},
+        "microGrid": {"name": row["name"]},
+    }
 
 
 class Refused(Exception):
@@ -252,152 +239,113 @@ class Refused(Exception):
         self.code = code
 
 
+async def offers(pool: asyncpg.Pool, user_id: int, request: Request) -> Any:
+    first = _first(request, 20)
+    rows = await pool.fetch(OFFERS_SQL, user_id, datetime.now(UTC), first + 1)
+    return {"data": {"offers": _page(rows, first, _offer)}}
+
+
+async def wallet(pool: asyncpg.Pool, user_id: int, request: Request) -> Any:
+    first = _first(request, 10)
+    rows = await pool.fetch(WALLET_SQL, user_id, first + 1)
+    history = _page([row for row in rows if row["id"] is not None], first, _entry)
+    balance = int(rows[0]["balance"]) if rows else 0
+    return {"data": {"me": {"pointsBalance": balance, "pointsHistory": history}}}
+
+
+async def queue(pool: asyncpg.Pool, user_id: int, request: Request) -> Any:
+    first = _first(request, 20)
+    rows = await pool.fetch(QUEUE_SQL, user_id, first + 1)
+    return {"data": {"reports": _page(rows, first, _report)}}
+
+
+async def redeem(pool: asyncpg.Pool, user_id: int, request: Request) -> Any:
+    body = orjson.loads(await request.body())
+    offer_id = _offer_id(body.get("offerId"))
+    key = body.get("idempotencyKey")
+    if offer_id is None or not isinstance(key, str) or not 1 <= len(key) <= 120:
+        return _redeemed(None, None, "NOT_FOUND" if offer_id is None else "INVALID_INPUT")
+    async with pool.acquire() as conn:
+        for attempt in range(CODE_ATTEMPTS):
+            try:
+                async with conn.transaction():
+                    code, balance = await _redeem(conn, user_id, offer_id, key)
+                return _redeemed(code, balance, None)
+            except (Refused, asyncpg.UniqueViolationError) as refused:
+                first = await conn.fetchrow(REPLAY_SQL, user_id, key)
+                if first is not None:
+                    if first["offer_id"] != offer_id:
+                        return _redeemed(None, None, "ALREADY_EXISTS")
+                    return _redeemed(first["code"], int(first["balance"]), None, first["status"])
+                if isinstance(refused, Refused):
+                    return _redeemed(None, None, await _explain(conn, refused, offer_id, user_id))
+                if attempt == CODE_ATTEMPTS - 1:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _offer_id(value: Any) -> int | None:
+    parsed = parse_global_id(value) if isinstance(value, str) else None
+    return parsed[1] if parsed is not None and parsed[0] == "Offer" else None
+
+
+async def use_voucher(pool: asyncpg.Pool, user_id: int, request: Request) -> Any:
+    body = orjson.loads(await request.body())
+    code = body.get("code")
+    code = normalize(code) if isinstance(code, str) else None
+    row = None
+    if code is not None:
+        row = await pool.fetchrow(USE_VOUCHER_SQL, datetime.now(UTC), code, user_id)
+    if row is None:
+        errors = [{"code": "VOUCHER_NOT_USABLE"}]
+        return {"data": {"useVoucher": {"voucher": None, "errors": errors}}}
+    voucher = {
+        "id": global_id("Voucher", row["id"]),
+        "status": row["status"],
+        "usedAt": row["used_at"].isoformat(),
+        "offer": {"title": row["title"]},
+    }
+    return {"data": {"useVoucher": {"voucher": voucher, "errors": []}}}
+
+
+Handler = Callable[[asyncpg.Pool, int, Request], Awaitable[Any]]
+
+
 def create_app() -> Starlette:
     database_url = os.environ["BENCH_DATABASE_URL"]
-    tokens = Tokens(os.environ["BENCH_JWT_SECRET"])
+    settings = Settings(env="production", jwt_secret=os.environ["BENCH_JWT_SECRET"])
+    tokens = TokenService(settings)
     pool_size = int(os.environ.get("BENCH_POOL_SIZE", "10"))
-    state: dict[str, asyncpg.Pool] = {}
+    pools: list[asyncpg.Pool] = []
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await asyncpg.create_pool(database_url, min_size=1, max_size=pool_size)
+        pools.append(await asyncpg.create_pool(database_url, min_size=1, max_size=pool_size))
         try:
             yield
         finally:
-            await state["pool"].close()
+            await pools.pop().close()
+
+    def route(path: str, handler: Handler, method: str = "GET") -> Route:
+        async def endpoint(request: Request) -> Response:
+            user_id = _user_id(tokens, request)
+            if user_id is None:
+                return JSON(UNAUTHENTICATED, status_code=401)
+            return JSON(await handler(pools[0], user_id, request))
+
+        return Route(path, endpoint, methods=[method])
 
     async def healthz(request: Request) -> Response:
         return JSON({"status": "ok"})
 
-    async def offers(request: Request) -> Response:
-        user_id = tokens.user_id(request)
-        if user_id is None:
-            return _unauthenticated()
-        first = _first(request, 20)
-        rows = await state["pool"].fetch(OFFERS_SQL, user_id, datetime.now(UTC), first + 1)
-        page = rows[:first]
-        edges = [
-            {
-                "node": {
-                    "id": global_id("Offer", row["id"]),
-                    "title": row["title"],
-                    "pointsPrice": row["points_price"],
-                    "remaining": row["remaining"],
-                    "merchant": {"name": row["name"]},
-                }
-            }
-            for row in page
-        ]
-        info = _page_info([row["id"] for row in page], len(rows) > first)
-        return JSON({"data": {"offers": {"edges": edges, "pageInfo": info}}})
-
-    async def wallet(request: Request) -> Response:
-        user_id = tokens.user_id(request)
-        if user_id is None:
-            return _unauthenticated()
-        first = _first(request, 10)
-        rows = await state["pool"].fetch(WALLET_SQL, user_id, first + 1)
-        entries = [row for row in rows if row["id"] is not None]
-        page = entries[:first]
-        edges = [
-            {
-                "node": {
-                    "amount": row["amount"],
-                    "reason": row["reason"],
-                    "balanceAfter": row["balance_after"],
-                    "createdAt": row["created_at"].isoformat(),
-                }
-            }
-            for row in page
-        ]
-        history = {
-            "edges": edges,
-            "pageInfo": _page_info([row["id"] for row in page], len(entries) > first),
-        }
-        balance = int(rows[0]["balance"]) if rows else 0
-        return JSON({"data": {"me": {"pointsBalance": balance, "pointsHistory": history}}})
-
-    async def redeem(request: Request) -> Response:
-        user_id = tokens.user_id(request)
-        if user_id is None:
-            return _unauthenticated()
-        body = orjson.loads(await request.body())
-        offer_id = decode_id(body.get("offerId"), "Offer")
-        key = body.get("idempotencyKey")
-        if offer_id is None or not isinstance(key, str) or not 1 <= len(key) <= 120:
-            return _redeemed(None, None, "NOT_FOUND" if offer_id is None else "INVALID_INPUT")
-        async with state["pool"].acquire() as conn:
-            for attempt in range(CODE_ATTEMPTS):
-                try:
-                    async with conn.transaction():
-                        code, balance = await _redeem(conn, user_id, offer_id, key)
-                    return _redeemed(code, balance, None)
-                except (Refused, asyncpg.UniqueViolationError) as refused:
-                    first = await conn.fetchrow(REPLAY_SQL, user_id, key)
-                    if first is not None:
-                        if first["offer_id"] != offer_id:
-                            return _redeemed(None, None, "ALREADY_EXISTS")
-                        balance = int(first["balance"])
-                        return _redeemed(first["code"], balance, None, first["status"])
-                    if isinstance(refused, Refused):
-                        code = await _explain(conn, refused, offer_id, user_id)
-                        return _redeemed(None, None, code)
-                    if attempt == CODE_ATTEMPTS - 1:
-                        raise
-        raise AssertionError("unreachable")
-
-    async def use_voucher(request: Request) -> Response:
-        user_id = tokens.user_id(request)
-        if user_id is None:
-            return _unauthenticated()
-        body = orjson.loads(await request.body())
-        code = normalize_code(body.get("code"))
-        row = None
-        if code is not None:
-            now = datetime.now(UTC)
-            row = await state["pool"].fetchrow(USE_VOUCHER_SQL, now, code, user_id)
-        if row is None:
-            errors = [{"code": "VOUCHER_NOT_USABLE"}]
-            return JSON({"data": {"useVoucher": {"voucher": None, "errors": errors}}})
-        voucher = {
-            "id": global_id("Voucher", row["id"]),
-            "status": row["status"],
-            "usedAt": row["used_at"].isoformat(),
-            "offer": {"title": row["title"]},
-        }
-        return JSON({"data": {"useVoucher": {"voucher": voucher, "errors": []}}})
-
-    async def queue(request: Request) -> Response:
-        user_id = tokens.user_id(request)
-        if user_id is None:
-            return _unauthenticated()
-        first = _first(request, 20)
-        rows = await state["pool"].fetch(QUEUE_SQL, user_id, first + 1)
-        page = rows[:first]
-        edges = [
-            {
-                "node": {
-                    "id": global_id("Report", row["id"]),
-                    "category": row["category"],
-                    "status": row["status"],
-                    "createdAt": row["created_at"].isoformat(),
-                    "reporter": {"displayName": row["display_name"]},
-                    "microGrid": {"name": row["name"]},
-                }
-            }
-            for row in page
-        ]
-        info = _page_info([row["id"] for row in page], len(rows) > first)
-        return JSON({"data": {"reports": {"edges": edges, "pageInfo": info}}})
-
     return Starlette(
         routes=[
             Route("/healthz", healthz),
-            Route("/offers", offers),
-            Route("/me/wallet", wallet),
-            Route("/offers/redeem", redeem, methods=["POST"]),
-            Route("/vouchers/use", use_voucher, methods=["POST"]),
-            Route("/reports/queue", queue),
+            route("/offers", offers),
+            route("/me/wallet", wallet),
+            route("/offers/redeem", redeem, "POST"),
+            route("/vouchers/use", use_voucher, "POST"),
+            route("/reports/queue", queue),
         ],
         lifespan=lifespan,
     )
@@ -427,7 +375,7 @@ async def _redeem(
     credited = await conn.fetchrow(CREDIT_MERCHANT_SQL, unit["merchant_id"], price)
     if credited is None:
         raise Refused("NOT_FOUND")
-    await conn.execute(
+    from_lots = await conn.fetchval(
         POST_TRANSFER_SQL,
         debited["id"],
         credited["id"],
@@ -439,6 +387,8 @@ async def _redeem(
         debited["balance"],
         credited["balance"],
     )
+    if from_lots < price:
+        raise Refused("INSUFFICIENT_POINTS")
     return voucher["code"], int(debited["balance"])
 
 
@@ -455,14 +405,14 @@ async def _explain(conn: asyncpg.Connection, refused: Refused, offer_id: int, us
 
 def _redeemed(
     code: str | None, balance: int | None, error: str | None, status: str = "ISSUED"
-) -> Response:
+) -> Any:
     voucher = None if code is None else {"code": code, "status": status}
     payload = {
         "voucher": voucher,
         "pointsBalance": balance,
         "errors": [] if error is None else [{"code": error}],
     }
-    return JSON({"data": {"redeemOffer": payload}})
+    return {"data": {"redeemOffer": payload}}
 
 
 app = create_app() if "BENCH_DATABASE_URL" in os.environ else None

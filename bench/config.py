@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 HOST = "127.0.0.1"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE_NAME = "gridpoints_bench"
 GATEWAY_PORT = 8701
 BASELINE_PORT = 8702
-VARIANT_PORT = 8703
 POOL_SIZE = 10
 RATE_LIMIT_SCALE = 1_000_000
-JWT_ISSUER = "gridpoints"
-JWT_AUDIENCE = "gridpoints-apps"
 
 MIX = {"W1": 60, "W2": 25, "W3": 10, "W4": 5}
 # Gateway/baseline throughput the issue asks for, per workload.
@@ -50,10 +47,6 @@ class Plan:
     scale_seconds: float
     profile_seconds: float
     profile_workloads: int
-    # A/B of gateway variants (bench/variants.py) against the gateway as it is.
-    experiment_seconds: float
-    experiment_rounds: int
-    experiment_mix_seconds: float
 
 
 FULL = Plan(
@@ -78,36 +71,26 @@ FULL = Plan(
     scale_seconds=5.0,
     profile_seconds=8.0,
     profile_workloads=5,
-    experiment_seconds=4.0,
-    experiment_rounds=2,
-    experiment_mix_seconds=25.0,
 )
 
-QUICK = Plan(
+QUICK = replace(
+    FULL,
     name="quick",
     merchants=10,
     offers=100,
     residents=1_000,
     reports=1_000,
-    grid_workers=34,
-    micro_grids=68,
-    courtyards=19,
     small_entries=2_000,
     entries=20_000,
     hot_wallets=100,
     vouchers=5_000,
-    concurrency=16,
     warmup_seconds=0.5,
     measure_seconds=2.0,
     mix_warmup_seconds=0.5,
     mix_seconds=6.0,
-    scale_concurrency=4,
     scale_seconds=1.0,
     profile_seconds=2.0,
     profile_workloads=1,
-    experiment_seconds=1.0,
-    experiment_rounds=1,
-    experiment_mix_seconds=4.0,
 )
 
 

@@ -3,8 +3,8 @@
 - compression: the introspection result and a 100-offer catalogue page, raw, gzip -6 and
   brotli 4 (sizes are exact; times are the median of repeated runs on this machine);
 - body reading: gateway/bodies.py's decode of a typical request against `json.loads`;
-- the header guard: requests per second of one keep-alive client against `gridpoints serve`
-  (the guarded httptools protocol) and plain uvicorn httptools, on /healthz.
+- the header guard's cost, measured once (an A/B of the gateway against itself without the
+  guard; the script is in git at 8679cac) and kept here as recorded.
 
 Writes bench/EDGE.md.
 """
@@ -15,34 +15,30 @@ import asyncio
 import functools
 import gzip
 import json
-import os
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
 import orjson
 from graphql import get_introspection_query
 
+from bench.stats import median_ms
 from gateway.bodies import from_json_body
 from gateway.compression import BROTLI_QUALITY, GZIP_LEVEL
 from schema.root import build_schema
 
 HERE = Path(__file__).parent
-
-
-def _median_ms(work: Callable[[], object], repeat: int = 30) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+GUARD = [
+    "## The header guard (gateway/http_guard.py): one keep-alive client, GET /healthz",
+    "",
+    "Measured once, by `git show 8679cac:bench/edge.py` (the guarded and the plain httptools",
+    "protocol in the same uvicorn); the A/B is no longer run.",
+    "",
+    "| server | requests/s |",
+    "|---|---|",
+    "| guarded httptools | 1,134 |",
+    "| plain httptools | 1,140 |",
+    "",
+]
 
 
 def _catalogue_page() -> bytes:
@@ -73,8 +69,8 @@ def compression_rows() -> list[str]:
     for name, body in bodies.items():
         gz = gzip.compress(body, GZIP_LEVEL)
         br = brotli.compress(body, quality=BROTLI_QUALITY)
-        gz_ms = _median_ms(functools.partial(gzip.compress, body, GZIP_LEVEL))
-        br_ms = _median_ms(functools.partial(brotli.compress, body, quality=BROTLI_QUALITY))
+        gz_ms = median_ms(functools.partial(gzip.compress, body, GZIP_LEVEL), 30)
+        br_ms = median_ms(functools.partial(brotli.compress, body, quality=BROTLI_QUALITY), 30)
         sizes = f"{len(gz):,} ({gz_ms:.2f} ms) | {len(br):,} ({br_ms:.2f} ms)"
         rows.append(f"| {name} | {len(body):,} | {sizes} |")
     return rows
@@ -88,72 +84,10 @@ def body_rows() -> list[str]:
             "operationName": None,
         }
     )
-    ours = _median_ms(lambda: [from_json_body(body) for _ in range(1000)], repeat=15)
-    stock = _median_ms(lambda: [json.loads(body) for _ in range(1000)], repeat=15)
+    ours = median_ms(lambda: [from_json_body(body) for _ in range(1000)], 15)
+    stock = median_ms(lambda: [json.loads(body) for _ in range(1000)], 15)
     per_call = f"{ours:.1f} µs | {stock:.1f} µs"  # ms per 1,000 calls = µs per call
     return [f"| {len(body)} B login request | {per_call} |"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _requests_per_second(port: int, seconds: float = 3.0) -> float:
-    request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        done = 0
-        stop = time.perf_counter() + seconds
-        while time.perf_counter() < stop:
-            sock.sendall(request)
-            received = b""
-            while not received.endswith(b'{"status":"ok"}'):
-                received += sock.recv(65536)
-            done += 1
-    return done / seconds
-
-
-def _serve(command: list[str], port: int, folder: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "GRIDPOINTS_DATABASE_URL": f"sqlite://{folder}/bench.sqlite3"}
-    env["GRIDPOINTS_MEDIA_DIR"] = f"{folder}/media"
-    process = subprocess.Popen(
-        command, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise TimeoutError(command)
-
-
-RUNNER = (
-    "import sys, uvicorn\n"
-    "from gateway.http_guard import GuardedHttpToolsProtocol\n"
-    "http = GuardedHttpToolsProtocol if sys.argv[2] == 'guarded' else 'httptools'\n"
-    "uvicorn.run('gateway.asgi:app', port=int(sys.argv[1]), http=http, access_log=False,"
-    " log_config=None)\n"
-)
-
-
-def guard_rows() -> list[str]:
-    """The same uvicorn, the same app, without access logs: only the protocol differs."""
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for name, kind in (("guarded httptools", "guarded"), ("plain httptools", "plain")):
-            port = _free_port()
-            process = _serve([sys.executable, "-c", RUNNER, str(port), kind], port, folder)
-            try:
-                _requests_per_second(port, 1.0)  # warm up
-                rates = [_requests_per_second(port) for _ in range(3)]
-            finally:
-                process.terminate()
-                process.wait(timeout=25)
-            rows.append(f"| {name} | {statistics.median(rates):,.0f} |")
-    return rows
 
 
 def main() -> None:
@@ -175,12 +109,7 @@ def main() -> None:
         "|---|---|---|",
         *body_rows(),
         "",
-        "## The header guard (gateway/http_guard.py): one keep-alive client, GET /healthz",
-        "",
-        "| server | requests/s |",
-        "|---|---|",
-        *guard_rows(),
-        "",
+        *GUARD,
     ]
     (HERE / "EDGE.md").write_text("\n".join(lines))
     print("\n".join(lines))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from bench.seed import connected
+
 CHECKS: list[tuple[str, str]] = [
     (
         "no account but the issuance account has a negative balance",
@@ -91,3 +93,8 @@ async def totals(conn: asyncpg.Connection) -> dict[str, int]:
         "(SELECT coalesce(sum(balance), 0) FROM account) AS balance_sum"
     )
     return {key: int(value) for key, value in dict(row).items()}
+
+
+async def run(url: str) -> tuple[list[Checked], dict[str, int]]:
+    async with connected(url) as conn:
+        return await check(conn), await totals(conn)

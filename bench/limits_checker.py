@@ -12,10 +12,8 @@ Usage: python -m bench.limits_checker
 from __future__ import annotations
 
 import functools
-import statistics
 import subprocess
 import sys
-import time
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 
 from graphql import parse, validate
 
+from bench.stats import median_ms
 from schema.limits import measure_operation
 from schema.root import build_schema
 
@@ -57,15 +56,6 @@ def _old_checker() -> Callable[..., Any] | None:
     return check
 
 
-def _median_ms(work: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def main() -> None:
     schema = build_schema()._schema
     old = _old_checker()
@@ -73,12 +63,12 @@ def main() -> None:
     for levels in LEVELS:
         text = chain(levels)
         document = parse(text)
-        validation = _median_ms(functools.partial(validate, schema, document))
-        new = _median_ms(functools.partial(measure_operation, schema, document, None, None))
+        validation = median_ms(functools.partial(validate, schema, document), RUNS)
+        new = median_ms(functools.partial(measure_operation, schema, document, None, None), RUNS)
         before = "-"
         if old is not None and levels <= OLD_UP_TO:
             runs = 1 if levels > 15 else RUNS
-            before = f"{_median_ms(functools.partial(old, schema, document, None, None), runs):.1f}"
+            before = f"{median_ms(functools.partial(old, schema, document, None, None), runs):.1f}"
         rows.append(
             f"| {levels} | {len(text.encode())} | {validation:.2f} | {new:.3f} | {before} |"
         )

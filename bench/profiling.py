@@ -7,7 +7,7 @@ the event loop are left out). Each sample is attributed
 - to a *layer* by its innermost Python frame (self time: which library's code was running),
 - to *activities* by any frame on its stack (inclusive time: JWT checks, GraphQL execution,
   ORM query building, model instantiation, JSON encoding, ...),
-- to functions (top self and inclusive).
+- to functions (top self time).
 
 py-spy cannot always unwind a coroutine resumed through asyncpg's Cython protocol: some
 stacks start part-way down (at `Connection._do_execute`, say). Those samples still count by
@@ -17,6 +17,7 @@ lower bounds; `complete_share` says how many stacks reached the process's entry 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import subprocess
@@ -25,9 +26,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.config import TARGETS, Plan
+from bench.loadgen import Closed, Target, closed_loop, run
+from bench.results import Measured, Pair, Profiled, Summary
 from bench.servers import REPO
+from bench.workloads import Supply
 
 _FRAME = re.compile(r"^(?P<func>.*) \((?P<path>.*?):(?P<line>\d+)\)$")
+SAMPLE_RATE = 250  # Hz
 PROJECT_DIRS = ("gateway", "schema", "resolvers", "marketplace", "community", "models")
 
 # (layer, path fragment), first match wins.
@@ -56,7 +62,6 @@ ACTIVITIES: list[tuple[str, str | None, str]] = [
     ("Tortoise: building SQL (queryset, pypika)", None, "/pypika"),
     ("Tortoise: rows to model instances", r"^_init_from_db", "/tortoise/"),
     ("asyncpg client, all of it (protocol in Cython, pool)", None, "/asyncpg/"),
-    ("asyncpg pool: connection reset on release", r"^Connection\.reset$", "/asyncpg/"),
     ("asyncpg: transaction BEGIN / COMMIT", r"^Transaction\.", "/asyncpg/"),
     ("dataloaders", None, "/strawberry/dataloader.py"),
     ("strawberry schema extensions (hooks)", None, "/strawberry/extensions/"),
@@ -70,6 +75,10 @@ ACTIVITIES: list[tuple[str, str | None, str]] = [
     ("request JSON decoding", None, "/json/decoder.py"),
 ]
 DOMAIN_DIRS = ("resolvers", "marketplace", "community", "models")
+_COMPILED = [
+    (name, re.compile(pattern) if pattern else None, fragment)
+    for name, pattern, fragment in ACTIVITIES
+]
 
 
 def py_spy() -> str | None:
@@ -85,47 +94,32 @@ def record(pid: int, seconds: float, output: Path, rate: int = 250) -> subproces
     if tool is None:
         raise RuntimeError("py-spy is not installed: pip install -e '.[bench]'")
     command = [
-        tool,
-        "record",
-        "--pid",
-        str(pid),
-        "--rate",
-        str(rate),
-        "--duration",
-        str(max(1, round(seconds))),
-        "--format",
-        "raw",
-        "--full-filenames",
-        "--nonblocking",
-        "--output",
-        str(output),
+        *(tool, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw"),
+        *("--duration", str(max(1, round(seconds))), "--output", str(output)),
+        *("--full-filenames", "--nonblocking"),
     ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 @dataclass
-class Profile:
+class _Counts:
     samples: int = 0
     complete: int = 0
     layers: Counter[str] = field(default_factory=Counter)
     activities: Counter[str] = field(default_factory=Counter)
     self_time: Counter[str] = field(default_factory=Counter)
-    inclusive: Counter[str] = field(default_factory=Counter)
 
-    def share(self, count: int) -> float:
-        return 100.0 * count / self.samples if self.samples else 0.0
+    def summary(self, top: int = 15) -> Summary:
+        def shares(counter: Counter[str], most: int | None = None) -> list[tuple[str, float]]:
+            return [(name, 100.0 * n / self.samples) for name, n in counter.most_common(most)]
 
-    def as_dict(self, top: int = 15) -> dict[str, object]:
-        return {
-            "samples": self.samples,
-            "complete_share": self.share(self.complete),
-            "layers": [(name, self.share(n)) for name, n in self.layers.most_common()],
-            "activities": [(name, self.share(n)) for name, n in self.activities.most_common()],
-            "top_self": [(name, self.share(n)) for name, n in self.self_time.most_common(top)],
-            "top_inclusive": [
-                (name, self.share(n)) for name, n in self.inclusive.most_common(top + 10)
-            ],
-        }
+        return Summary(
+            samples=self.samples,
+            complete_share=100.0 * self.complete / self.samples if self.samples else 0.0,
+            layers=shares(self.layers),
+            activities=shares(self.activities),
+            top_self=shares(self.self_time, top),
+        )
 
 
 def _short(path: str) -> str:
@@ -139,18 +133,13 @@ def _short(path: str) -> str:
     return path
 
 
-def _is_project(path: str) -> bool:
+def _in(path: str, folders: tuple[str, ...]) -> bool:
     root = str(REPO) + "/"
-    return path.startswith(root) and path[len(root) :].split("/", 1)[0] in PROJECT_DIRS
-
-
-def _in_domain(path: str) -> bool:
-    root = str(REPO) + "/"
-    return path.startswith(root) and path[len(root) :].split("/", 1)[0] in DOMAIN_DIRS
+    return path.startswith(root) and path[len(root) :].split("/", 1)[0] in folders
 
 
 def _layer(path: str) -> str:
-    if _is_project(path):
+    if _in(path, PROJECT_DIRS):
         return "GridPoints code (gateway, schema, resolvers, domain)"
     for name, fragment in LAYERS:
         if fragment in path:
@@ -166,36 +155,80 @@ def _frames(stack: str) -> list[tuple[str, str]]:
     return frames
 
 
-def summarize(raw_output: Path) -> Profile:
-    profile = Profile()
-    compiled = [
-        (name, re.compile(pattern) if pattern else None, fragment)
-        for name, pattern, fragment in ACTIVITIES
-    ]
+def _activities(frames: list[tuple[str, str]]) -> set[str]:
+    """Every activity with a frame on this stack."""
+    found = set()
+    for name, pattern, fragment in _COMPILED:
+        if name in found:
+            continue
+        for func, path in frames:
+            in_path = _in(path, DOMAIN_DIRS) if fragment == "@domain" else fragment in path
+            if in_path and (pattern is None or pattern.match(func)):
+                found.add(name)
+                break
+    return found
+
+
+def summarize(raw_output: Path) -> Summary:
+    counts = _Counts()
     for line in raw_output.read_text(errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
         frames = _frames(stack)
-        profile.samples += count
+        counts.samples += count
         if frames[0][0] == "_run_module_as_main":
-            profile.complete += count
+            counts.complete += count
         func, path = frames[-1]
-        profile.layers[_layer(path)] += count
-        profile.self_time[f"{func} ({_short(path)})"] += count
-        seen_functions = {f"{f} ({_short(p)})" for f, p in frames}
-        for name in seen_functions:
-            profile.inclusive[name] += count
-        matched = set()
-        for name, pattern, fragment in compiled:
-            if name in matched:
-                continue
-            for f, p in frames:
-                in_path = _in_domain(p) if fragment == "@domain" else fragment in p
-                if in_path and (pattern is None or pattern.match(f)):
-                    matched.add(name)
-                    break
-        for name in matched:
-            profile.activities[name] += count
-    return profile
+        counts.layers[_layer(path)] += count
+        counts.self_time[f"{func} ({_short(path)})"] += count
+        for name in _activities(frames):
+            counts.activities[name] += count
+    return counts.summary()
+
+
+def skipped(no_profile: bool) -> str:
+    """Why nothing is profiled, or "" when it will be."""
+    if no_profile:
+        return "Profiling was skipped (--no-profile)."
+    if py_spy() is None:
+        return "py-spy is not installed (pip install -e '.[bench]'), so nothing was profiled."
+    return ""
+
+
+def worst_first(closed: dict[str, Pair], supply: Supply, plan: Plan) -> list[str]:
+    """The closed-loop workloads, furthest below their target first; W4 only while enough
+    vouchers are left to keep it busy."""
+    ranked = sorted(
+        (w for w, pair in closed.items() if pair.baseline.rps),
+        key=lambda w: closed[w].ratio / TARGETS[w],
+    )
+    if len(supply.vouchers) < plan.profile_seconds * 400:
+        ranked = [w for w in ranked if w != "W4"]
+    return ranked
+
+
+def one(
+    gateway: Target, workload: str, plan: Plan, supply: Supply, workdir: Path
+) -> Profiled | str:
+    """A closed loop on the gateway, sampled by py-spy once warm; the profile, or why not."""
+    raw = workdir / f"profile-{workload}.txt"
+    seconds = plan.profile_seconds
+    spec = Closed(workload, plan.concurrency, 1.0, seconds + 1.5, seed=5)
+
+    async def sampled() -> tuple[Measured, subprocess.Popen[bytes]]:
+        load = asyncio.create_task(closed_loop(gateway, spec, supply))
+        await asyncio.sleep(1.2)
+        sampler = record(gateway.pid or 0, seconds, raw, rate=SAMPLE_RATE)
+        return await load, sampler
+
+    measured, sampler = run(sampled())
+    try:
+        _, stderr = sampler.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        sampler.kill()
+        _, stderr = sampler.communicate()
+    if sampler.returncode != 0 or not raw.exists():
+        return f"py-spy failed: {stderr.decode()[-300:]}"
+    return Profiled(workload, SAMPLE_RATE, seconds, measured.rps, summarize(raw))

@@ -11,8 +11,10 @@ wallet's own sequence every fourth transfer is a small spend after three larger 
 
 from __future__ import annotations
 
+import contextlib
 import time
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -27,38 +29,80 @@ EARN_REASONS = ["REPORT_VERIFIED", "EVENT_ATTENDED", "SUGGESTION_ADOPTED"]
 
 @dataclass
 class SeedTimings:
-    steps: dict[str, float]
+    steps: dict[str, float] = field(default_factory=dict)
 
-    def total(self) -> float:
-        return sum(self.steps.values())
+    def add(self, step: str, seconds: float) -> None:
+        self.steps[step] = self.steps.get(step, 0.0) + seconds
+
+
+@contextlib.asynccontextmanager
+async def connected(url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 async def create_database(admin_url: str, name: str) -> None:
     """Drop the benchmark database if a previous run kept it, and create it anew."""
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await drop_database(admin_url, name)
+    async with connected(admin_url) as admin:
         await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 async def drop_database(admin_url: str, name: str) -> None:
-    admin = await asyncpg.connect(admin_url)
-    try:
+    async with connected(admin_url) as admin:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
-async def migrate(url: str) -> None:
-    await apply_migrations(url)
-
-
-async def _timed(timings: SeedTimings, step: str, conn: asyncpg.Connection, sql: str) -> None:
+async def seed_small(url: str, plan: Plan, timings: SeedTimings) -> None:
+    """Migrations, the community, and the small ledger on the hot wallets."""
     started = time.perf_counter()
-    await conn.execute(sql)
-    timings.steps[step] = timings.steps.get(step, 0.0) + time.perf_counter() - started
+    await apply_migrations(url)
+    timings.add("migrations", time.perf_counter() - started)
+    async with connected(url) as conn:
+        await seed_community(conn, plan, timings)
+        await extend_ledger(
+            conn,
+            plan,
+            entries=plan.small_entries,
+            wallets=plan.hot_wallets,
+            days_ago=400,
+            span_days=10,
+            timings=timings,
+        )
+        await analyze(conn, timings)
+
+
+async def seed_full(url: str, plan: Plan, timings: SeedTimings, salt: int) -> dict[str, int]:
+    """The ledger grown to its full size over all residents, and the W4 vouchers; returns
+    the table sizes."""
+    async with connected(url) as conn:
+        await extend_ledger(
+            conn,
+            plan,
+            entries=plan.entries - plan.small_entries - 2 * plan.vouchers,
+            wallets=plan.residents,
+            days_ago=390,
+            span_days=385,
+            timings=timings,
+        )
+        await issue_vouchers(conn, plan, count=plan.vouchers, salt=salt, timings=timings)
+        await analyze(conn, timings)
+        return await counts(conn)
+
+
+async def entries_per_wallet(url: str, hot_wallets: int) -> tuple[int, float]:
+    """All ledger entries, and the average entries of the hot wallets."""
+    async with connected(url) as conn:
+        total = int(await conn.fetchval("SELECT count(*) FROM points_entry"))
+        per_wallet = await conn.fetchval(
+            "SELECT count(*)::float8 / $1 FROM points_entry e "
+            "JOIN account a ON a.id = e.account_id WHERE a.user_id <= $1",
+            hot_wallets,
+        )
+    return total, float(per_wallet)
 
 
 async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimings) -> None:
@@ -66,24 +110,16 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
     r, m, w = plan.residents, plan.merchants, plan.grid_workers
     g, c = plan.micro_grids, plan.courtyards
     await conn.execute("SET work_mem = '256MB'")
-    await _timed(
-        timings,
-        "grid tree",
-        conn,
-        f"""
+    steps: dict[str, str] = {}
+    steps["grid tree"] = f"""
         INSERT INTO community (id, name, created_at) VALUES (1, 'Bench community', now());
         INSERT INTO courtyard (id, community_id, name, party_branch)
           SELECT i, 1, 'Courtyard ' || i, 'Branch ' || i FROM generate_series(1, {c}) i;
         INSERT INTO micro_grid (id, courtyard_id, name)
           SELECT i, (i - 1) % {c} + 1, 'Grid ' || i FROM generate_series(1, {g}) i;
-        """,
-    )
+        """
     # Users: residents 1..r, merchant owners r+1..r+m, grid workers after them.
-    await _timed(
-        timings,
-        "users and roles",
-        conn,
-        f"""
+    steps["users and roles"] = f"""
         INSERT INTO app_user (id, community_id, phone, password_hash, display_name, home_grid_id,
                               created_at)
           SELECT i, 1, '139' || lpad(i::text, 8, '0'), '{PASSWORD_HASH}',
@@ -100,13 +136,8 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
         INSERT INTO grid_assignment (user_id, micro_grid_id, role, is_leader)
           SELECT {r + m} + (j - 1) % {w} + 1, j, 'GRID_WORKER', true
           FROM generate_series(1, {g}) j;
-        """,
-    )
-    await _timed(
-        timings,
-        "merchants and offers",
-        conn,
-        f"""
+        """
+    steps["merchants and offers"] = f"""
         INSERT INTO merchant (id, community_id, owner_id, name, category, address, status,
                               created_at)
           SELECT i, 1, {r} + i, 'Shop ' || i, 'food', i || ' Market Road', 'ACTIVE',
@@ -121,13 +152,8 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
                  1 + i % 10, 1000, 1000, NULL, NULL, NULL, 'ACTIVE',
                  now() - interval '200 days' + i * interval '1 minute'
           FROM generate_series(1, {plan.offers}) i;
-        """,
-    )
-    await _timed(
-        timings,
-        "accounts",
-        conn,
-        f"""
+        """
+    steps["accounts"] = f"""
         INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
           VALUES (1, 1, 'POOL', NULL, NULL, 0);
         INSERT INTO account (id, community_id, kind, user_id, merchant_id, balance)
@@ -147,14 +173,9 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
                   'Bench funding', now() - interval '400 days'),
                  (2, 1, 1, {BENCH_FUNDING}, {BENCH_FUNDING}, 'FUNDING', 'Bench funding',
                   now() - interval '400 days');
-        """,
-    )
+        """
     categories = "ARRAY[" + ",".join(f"'{x}'" for x in CATEGORIES) + "]"
-    await _timed(
-        timings,
-        "reports",
-        conn,
-        f"""
+    steps["reports"] = f"""
         INSERT INTO report (id, community_id, micro_grid_id, reporter_id, category, description,
                             status, address, photos, points_awarded, created_at, updated_at)
           SELECT i, 1, (i - 1) % {g} + 1, (i * 7919) % {r} + 1,
@@ -165,8 +186,11 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
           FROM generate_series(1, {plan.reports}) i;
         INSERT INTO report_event (report_id, actor_id, from_status, to_status, note, at)
           SELECT id, reporter_id, NULL, 'SUBMITTED', NULL, created_at FROM report ORDER BY id;
-        """,
-    )
+        """
+    for step, sql in steps.items():
+        started = time.perf_counter()
+        await conn.execute(sql)
+        timings.add(step, time.perf_counter() - started)
     await _reset_sequences(conn)
 
 
@@ -174,29 +198,23 @@ async def seed_community(conn: asyncpg.Connection, plan: Plan, timings: SeedTimi
 BENCH_FUNDING = 10**12
 
 
+# Every table's id sequence moved past the ids the seeding wrote explicitly.
+_RESET_SEQUENCES = """
+DO $$ DECLARE seq text; tab text; col text; BEGIN
+  FOR seq, tab, col IN
+    SELECT s.oid::regclass::text, d.refobjid::regclass::text, a.attname
+    FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE s.relkind = 'S' LOOP
+    EXECUTE format('SELECT setval(%L, (SELECT coalesce(max(%I), 0) + 1 FROM %s), false)',
+                   seq, col, tab);
+  END LOOP;
+END $$
+"""
+
+
 async def _reset_sequences(conn: asyncpg.Connection) -> None:
-    for table in (
-        "community",
-        "courtyard",
-        "micro_grid",
-        "app_user",
-        "user_role",
-        "grid_assignment",
-        "merchant",
-        "merchant_operator",
-        "offer",
-        "account",
-        "report",
-        "report_event",
-        "points_transfer",
-        "points_entry",
-        "voucher",
-        "points_lot",
-    ):
-        await conn.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-        )
+    await conn.execute(_RESET_SEQUENCES)
 
 
 _STAGE = """
@@ -264,7 +282,6 @@ async def extend_ledger(
     days_ago: float,
     span_days: float,
     timings: SeedTimings,
-    step: str,
 ) -> None:
     """Append entries/2 transfers round-robin over the first `wallets` residents' wallets:
     in each wallet's sequence, three earnings from the pool then one spend at a merchant."""
@@ -295,7 +312,7 @@ async def extend_ledger(
         """
     )
     await _post_staged(conn)
-    timings.steps[step] = timings.steps.get(step, 0.0) + time.perf_counter() - started
+    timings.add("ledger", time.perf_counter() - started)
 
 
 def _code_sql(number: str) -> str:
@@ -349,32 +366,30 @@ async def issue_vouchers(
           WHERE o.id = c.offer_id
         """
     )
-    timings.steps["vouchers"] = time.perf_counter() - started
+    timings.add("vouchers", time.perf_counter() - started)
 
 
 async def analyze(conn: asyncpg.Connection, timings: SeedTimings) -> None:
     started = time.perf_counter()
     await conn.execute("VACUUM ANALYZE")
-    timings.steps["vacuum analyze"] = (
-        timings.steps.get("vacuum analyze", 0.0) + time.perf_counter() - started
-    )
+    timings.add("vacuum analyze", time.perf_counter() - started)
+
+
+COUNTED = (
+    "merchant",
+    "offer",
+    "app_user",
+    "account",
+    "points_transfer",
+    "points_entry",
+    "voucher",
+    "report",
+    "report_event",
+)
 
 
 async def counts(conn: asyncpg.Connection) -> dict[str, int]:
-    tables = [
-        "merchant",
-        "offer",
-        "app_user",
-        "account",
-        "points_transfer",
-        "points_entry",
-        "voucher",
-        "report",
-        "report_event",
-    ]
-    found: dict[str, int] = {}
-    for table in tables:
-        found[table] = int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+    found = {t: int(await conn.fetchval(f"SELECT count(*) FROM {t}")) for t in COUNTED}
     found["residents"] = int(
         await conn.fetchval("SELECT count(*) FROM user_role WHERE role = 'RESIDENT'")
     )

@@ -17,6 +17,7 @@ from bench.config import HOST, POOL_SIZE, RATE_LIMIT_SCALE
 
 REPO = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 60.0
+APPS = {"gateway": "gateway.asgi:app", "baseline": "bench.baseline_app:app"}
 
 
 @dataclass
@@ -53,75 +54,62 @@ def _clean_environment() -> dict[str, str]:
     }
 
 
-def gateway_environment(database_url: str, secret: str, media_dir: Path) -> dict[str, str]:
-    env = _clean_environment()
-    env.update(
-        {
+def _environment(name: str, database_url: str, secret: str, workdir: Path) -> dict[str, str]:
+    """The gateway as in production (no Redis, no background jobs, rate limits that never
+    refuse), or the baseline, on the benchmark database with the same JWT secret."""
+    settings = {
+        "gateway": {
             "GRIDPOINTS_ENV": "production",
             "GRIDPOINTS_JWT_SECRET": secret,
             "GRIDPOINTS_DATABASE_URL": database_url,
             "GRIDPOINTS_DATABASE_POOL_SIZE": str(POOL_SIZE),
             "GRIDPOINTS_RATE_LIMIT_SCALE": str(RATE_LIMIT_SCALE),
             "GRIDPOINTS_JOB_INTERVAL_SECONDS": "0",
-            "GRIDPOINTS_MEDIA_DIR": str(media_dir),
-        }
-    )
-    return env
-
-
-def baseline_environment(database_url: str, secret: str) -> dict[str, str]:
-    env = _clean_environment()
-    env.update(
-        {
+            "GRIDPOINTS_MEDIA_DIR": str(workdir / "media"),
+        },
+        "baseline": {
             "BENCH_DATABASE_URL": database_url,
             "BENCH_JWT_SECRET": secret,
             "BENCH_POOL_SIZE": str(POOL_SIZE),
-        }
-    )
-    return env
+        },
+    }[name]
+    return {**_clean_environment(), **settings}
 
 
-def start(
-    name: str, app: str, port: int, env: dict[str, str], workdir: Path, factory: bool = False
-) -> Server:
-    """uvicorn APP on 127.0.0.1:PORT, one worker, no access log; returns once /healthz answers.
-    With `factory`, APP names a function that builds the app."""
+def start(name: str, port: int, database_url: str, secret: str, workdir: Path) -> Server:
+    """The gateway or the baseline under uvicorn on 127.0.0.1:PORT, one worker, no access
+    log; returns once /healthz answers."""
     if port_in_use(port):
         raise RuntimeError(f"port {port} is in use; pick others with --gateway-port etc.")
     log_path = workdir / f"{name}.log"
+    (workdir / "media").mkdir(exist_ok=True)
     command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--timeout-graceful-shutdown",
-        "5",
-        *(["--factory"] if factory else []),
+        *(sys.executable, "-m", "uvicorn", APPS[name], "--host", HOST, "--port", str(port)),
+        *("--workers", "1", "--no-access-log", "--log-level", "warning"),
+        *("--timeout-graceful-shutdown", "5"),
     ]
+    env = _environment(name, database_url, secret, workdir)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(name, port, process, log_path)
+    _wait_until_ready(server)
+    return server
+
+
+def _wait_until_ready(server: Server) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited at start:\n{server.log_tail()}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited at start:\n{server.log_tail()}")
         try:
-            if httpx.get(f"http://{HOST}:{port}/healthz", timeout=1.0).status_code == 200:
-                return server
+            url = f"http://{HOST}:{server.port}/healthz"
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     stop(server)
-    raise RuntimeError(f"{name} did not become ready in {READY_TIMEOUT:.0f} s")
+    raise RuntimeError(f"{server.name} did not become ready in {READY_TIMEOUT:.0f} s")
 
 
 def stop(server: Server) -> None:

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
-
+from bench.seed import create_database, drop_database
+from bench.stats import latency
 from community import bookings, venues
 from community.booking_rules import COMMUNITY_TZ, local, weekly_hours
 from community.people import load_actor
@@ -117,11 +116,6 @@ async def _round(
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def _report(rounds: list[Round], path: Path) -> str:
     lines = [
         "# Venue booking under contention (bench/venue_contention.py)",
@@ -134,13 +128,12 @@ def _report(rounds: list[Round], path: Path) -> str:
     ]
     for scenario in dict.fromkeys(r.scenario for r in rounds):
         mine = [r for r in rounds if r.scenario == scenario]
-        latencies = [ms for r in mine for ms in r.latencies_ms]
+        found = latency([ms / 1000 for r in mine for ms in r.latencies_ms])
         made = sorted({r.won for r in mine})
         expected = mine[0].expected
         verdict = "exactly as expected" if made == [expected] else f"WRONG: {made}"
         lines.append(
-            f"| {scenario} | {len(mine)} | {statistics.median(latencies):.1f} | "
-            f"{_percentile(latencies, 0.95):.1f} | {max(latencies):.1f} | "
+            f"| {scenario} | {len(mine)} | {found.p50:.1f} | {found.p95:.1f} | {found.max:.1f} | "
             f"{expected} ({verdict}) |"
         )
     text = "\n".join(lines) + "\n"
@@ -149,9 +142,7 @@ def _report(rounds: list[Round], path: Path) -> str:
 
 
 async def main(rounds: int) -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    await admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    await create_database(ADMIN_URL, DATABASE)
     url = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
     try:
         await apply_migrations(url)
@@ -180,8 +171,7 @@ async def main(rounds: int) -> None:
         print(_report(results, Path(__file__).with_name("VENUES.md")))
     finally:
         await close_database()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await admin.close()
+        await drop_database(ADMIN_URL, DATABASE)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -93,31 +93,24 @@ def check_wallet(document: Any) -> str | None:
     return None
 
 
-def _payload(document: Any, field: str) -> str | None:
-    payload = _dig(document, "data", field)
+def _payload(document: Any, mutation: str, status: str) -> str | None:
+    """A mutation's payload: no errors, and its voucher in the expected status."""
+    payload = _dig(document, "data", mutation)
     if not isinstance(payload, dict):
-        return f"{field}: no payload"
+        return f"{mutation}: no payload"
     if payload.get("errors"):
-        return f"{field}: {payload['errors'][0].get('code')}"
+        return f"{mutation}: {payload['errors'][0].get('code')}"
+    if _dig(payload, "voucher", "status") != status:
+        return f"{mutation}: voucher not {status}"
     return None
 
 
 def check_redeem(document: Any) -> str | None:
-    refused = _payload(document, "redeemOffer")
-    if refused:
-        return refused
-    if _dig(document, "data", "redeemOffer", "voucher", "status") != "ISSUED":
-        return "redeemOffer: voucher not ISSUED"
-    return None
+    return _payload(document, "redeemOffer", "ISSUED")
 
 
 def check_use(document: Any) -> str | None:
-    refused = _payload(document, "useVoucher")
-    if refused:
-        return refused
-    if _dig(document, "data", "useVoucher", "voucher", "status") != "USED":
-        return "useVoucher: voucher not USED"
-    return None
+    return _payload(document, "useVoucher", "USED")
 
 
 def check_queue(document: Any) -> str | None:
@@ -149,48 +142,52 @@ def check(workload: str, status: int, body: bytes) -> str | None:
     return _no_errors(document) or CHECKS[workload](document)
 
 
-class Source:
-    """Makes the requests of one workload for one target; None once a finite supply (the
-    vouchers of W4) runs out."""
+@dataclass(slots=True)
+class Supply:
+    """What the requests are made of: access tokens per workload, the offers to redeem, and
+    the pre-issued vouchers (operator token, code), each used once, shared by all runs."""
 
-    def __init__(self, workload: str, target: str, data: dict[str, Any], seed: int) -> None:
+    run: str
+    tokens: dict[str, list[str]]
+    offers: list[str]
+    vouchers: list[tuple[str, str]] = field(default_factory=list)
+
+    def take_voucher(self) -> tuple[str, str] | None:
+        return self.vouchers.pop() if self.vouchers else None
+
+
+# The read workloads: the gateway's document, and the baseline's GET path.
+READS = {
+    "W1": (W1_OFFERS, "/offers?first=20"),
+    "W2": (W2_WALLET, "/me/wallet?first=10"),
+    "W5": (W5_QUEUE, "/reports/queue?first=20"),
+}
+
+
+class Source:
+    """Makes the requests of one workload for one target; None once the vouchers of W4 run
+    out."""
+
+    def __init__(self, workload: str, target: str, supply: Supply, seed: int) -> None:
         self.workload = workload
         self.gateway = target != "baseline"
-        self.data = data
+        self.supply = supply
         self.random = random.Random(seed)
         self.counter = 0
-        self.key_prefix = f"{data.get('run', 'bench')}-{target}-{seed}"
-        self.cursor = 0
-        self._make = {
-            "W1": self._offers,
-            "W2": self._wallet,
-            "W3": self._redeem,
-            "W4": self._use,
-            "W5": self._queue,
-        }[workload]
+        self.key_prefix = f"{supply.run}-{target}-{seed}"
 
     def __call__(self) -> Request | None:
-        return self._make()
-
-    def _token(self, name: str) -> str:
-        tokens: list[str] = self.data[name]["tokens"]
-        return self.random.choice(tokens)
-
-    def _offers(self) -> Request:
-        token = self._token("W1")
-        if self.gateway:
-            return _graphql(W1_OFFERS, token)
-        return Request("GET", "/offers?first=20", token)
-
-    def _wallet(self) -> Request:
-        token = self._token("W2")
-        if self.gateway:
-            return _graphql(W2_WALLET, token)
-        return Request("GET", "/me/wallet?first=10", token)
+        if self.workload == "W3":
+            return self._redeem()
+        if self.workload == "W4":
+            return self._use()
+        document, path = READS[self.workload]
+        token = self.random.choice(self.supply.tokens[self.workload])
+        return _graphql(document, token) if self.gateway else Request("GET", path, token)
 
     def _redeem(self) -> Request:
-        token = self._token("W3")
-        offer = self.random.choice(self.data["W3"]["offers"])
+        token = self.random.choice(self.supply.tokens["W3"])
+        offer = self.random.choice(self.supply.offers)
         self.counter += 1
         key = f"{self.key_prefix}-{self.counter}"
         if self.gateway:
@@ -199,31 +196,24 @@ class Source:
         return Request("POST", "/offers/redeem", token, body)
 
     def _use(self) -> Request | None:
-        items: list[list[str]] = self.data["W4"]["items"]
-        if self.cursor >= len(items):
+        taken = self.supply.take_voucher()
+        if taken is None:
             return None
-        token, code = items[self.cursor]
-        self.cursor += 1
+        token, code = taken
         if self.gateway:
             return _graphql(W4_USE, token, {"code": code})
         return Request("POST", "/vouchers/use", token, orjson.dumps({"code": code}))
-
-    def _queue(self) -> Request:
-        token = self._token("W5")
-        if self.gateway:
-            return _graphql(W5_QUEUE, token)
-        return Request("GET", "/reports/queue?first=20", token)
 
 
 class MixSource:
     """Picks W1..W4 by the mix's weights (seeded, so both targets see the same sequence)."""
 
-    def __init__(self, weights: dict[str, int], target: str, data: dict[str, Any], seed: int):
+    def __init__(self, weights: dict[str, int], target: str, supply: Supply, seed: int):
         self.names = list(weights)
         self.weights = [weights[name] for name in self.names]
         self.random = random.Random(seed)
         self.sources = {
-            name: Source(name, target, data, seed + i) for i, name in enumerate(weights)
+            name: Source(name, target, supply, seed + i) for i, name in enumerate(weights)
         }
 
     def __call__(self) -> tuple[str, Request] | None:
