@@ -256,8 +256,12 @@ def _taken_message(venue: Venue, holder: Booking) -> str:
 # ---------------------------------------------------------------- seeing bookings
 
 
+async def _of_community(actor: Actor, booking_id: int) -> Booking | None:
+    return await Booking.filter(id=booking_id, venue__community_id=actor.community_id).first()
+
+
 async def _in_community(actor: Actor, booking_id: int, *, lock: bool = False) -> Booking:
-    booking = await Booking.filter(id=booking_id, venue__community_id=actor.community_id).first()
+    booking = await _of_community(actor, booking_id)
     if booking is not None and lock:
         # Only the booking's row: locking through the join would take the venue's too, which
         # closing a venue locks first.
@@ -267,9 +271,13 @@ async def _in_community(actor: Actor, booking_id: int, *, lock: bool = False) ->
     return booking
 
 
+def is_own(actor: Actor, booking: Booking) -> bool:
+    return booking.booker_id == actor.user_id
+
+
 def may_see(actor: Actor, booking: Booking) -> bool:
     """Its booker and venue staff; nobody else learns who booked what."""
-    return booking.booker_id == actor.user_id or is_venue_staff(actor)
+    return is_own(actor, booking) or is_venue_staff(actor)
 
 
 async def get_booking(*, actor: Actor, booking_id: int) -> Booking:
@@ -278,6 +286,13 @@ async def get_booking(*, actor: Actor, booking_id: int) -> Booking:
     if not may_see(actor, booking):
         raise NotFound("No such booking.", field="bookingId")
     return booking
+
+
+async def own_booking(*, actor: Actor, booking_id: int) -> Booking | None:
+    """The actor's own booking, or None: what bookingUpdated sends and the calendar file
+    serves, which venue staff, who may see every booking, get for their own only."""
+    booking = await _of_community(actor, booking_id)
+    return booking if booking is not None and is_own(actor, booking) else None
 
 
 async def my_bookings(
@@ -330,7 +345,7 @@ async def _decided_by_staff(actor: Actor, booking_id: int) -> Booking:
     if not is_venue_staff(actor):
         raise Forbidden("Only venue staff approve or reject bookings.")
     booking = await _in_community(actor, booking_id, lock=True)
-    if booking.booker_id == actor.user_id:
+    if is_own(actor, booking):
         raise Forbidden("Someone else must decide on your own booking.")
     if booking.status is not BookingStatus.REQUESTED:
         raise InvalidTransition(UNDECIDABLE)
@@ -403,7 +418,7 @@ async def cancel_booking(
         if booking.starts_at <= moment:
             raise InvalidTransition("This booking has started: it can no longer be cancelled.")
         venue = await Venue.get(id=booking.venue_id)
-        late = booking.booker_id == actor.user_id and is_late(venue, booking, moment)
+        late = is_own(actor, booking) and is_late(venue, booking, moment)
         return await _moved(
             booking,
             actor,
@@ -433,9 +448,9 @@ def check_in_closes(venue: Venue, booking: Booking) -> datetime:
 def _check_presence(actor: Actor, venue: Venue, booking: Booking, code: str | None) -> None:
     """Venue staff check anyone else in; the booker proves they are on site with the code the
     venue shows there."""
-    if is_venue_staff(actor) and booking.booker_id != actor.user_id:
+    if is_venue_staff(actor) and not is_own(actor, booking):
         return
-    if booking.booker_id != actor.user_id:
+    if not is_own(actor, booking):
         raise Forbidden()
     given = (code or "").strip().encode()
     if not given or not secrets.compare_digest(given, venue.check_in_code.encode()):

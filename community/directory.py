@@ -14,28 +14,33 @@ object; their roles and grids only to those this rule lets look them up.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 
 from models.actor import Actor
 from models.people import GridAssignment, User
 
+# user id -> the grids the user is assigned to as staff
+AssignedGrids = Callable[[int], Awaitable[Collection[int]]]
 
-def may_see_person(
-    *,
-    viewer: Actor | None,
-    viewer_grid_ids: Collection[int],
-    person: User,
-    person_grid_ids: Collection[int],
+
+async def may_see_person(
+    *, viewer: Actor | None, person: User, assigned_grid_ids: AssignedGrids
 ) -> bool:
-    """The rule itself, on rows the caller has loaded (`*_grid_ids`: the grids each one is
-    assigned to as staff), so lists can batch their lookups."""
-    if viewer is None or person.community_id != viewer.community_id:
+    """The rule itself. `assigned_grid_ids` is asked only when the rule needs a grid (not for
+    oneself nor an admin), so the caller can batch it for a list of people."""
+    if viewer is None:
         return False
-    if viewer.user_id == person.id or viewer.is_admin:
+    if viewer.user_id == person.id:
         return True
-    if person.home_grid_id is not None and person.home_grid_id in viewer_grid_ids:
+    if person.community_id != viewer.community_id:
+        return False
+    if viewer.is_admin:
         return True
-    return viewer.home_grid_id is not None and viewer.home_grid_id in person_grid_ids
+    home = person.home_grid_id
+    if home is not None and home in await assigned_grid_ids(viewer.user_id):
+        return True
+    mine = viewer.home_grid_id
+    return mine is not None and mine in await assigned_grid_ids(person.id)
 
 
 async def _assigned(user_id: int) -> set[int]:
@@ -50,10 +55,5 @@ async def visible_person(*, viewer: Actor | None, user_id: int) -> User | None:
     person = await User.get_or_none(id=user_id)
     if person is None:
         return None
-    visible = may_see_person(
-        viewer=viewer,
-        viewer_grid_ids=await _assigned(viewer.user_id),
-        person=person,
-        person_grid_ids=await _assigned(person.id),
-    )
+    visible = await may_see_person(viewer=viewer, person=person, assigned_grid_ids=_assigned)
     return person if visible else None

@@ -26,11 +26,12 @@ def default_hours(category: ReportCategory) -> float:
     return DEFAULT_HOURS_BY_CATEGORY.get(category, DEFAULT_HOURS)
 
 
-async def service_levels(*, community_id: int) -> dict[ReportCategory, float]:
-    """Hours per category for the community, defaults filled in for categories never set."""
+async def service_levels(*, actor: Actor) -> dict[ReportCategory, float]:
+    """Hours per category for the actor's community, defaults filled in for categories never
+    set (any member reads them)."""
     stored = {
         level.category: level.hours
-        for level in await ServiceLevel.filter(community_id=community_id)
+        for level in await ServiceLevel.filter(community_id=actor.community_id)
     }
     return {category: stored.get(category, default_hours(category)) for category in ReportCategory}
 
@@ -61,7 +62,7 @@ async def set_service_level(
         await ServiceLevel.update_or_create(
             community_id=actor.community_id, category=category, defaults={"hours": hours}
         )
-    return await service_levels(community_id=actor.community_id)
+    return await service_levels(actor=actor)
 
 
 def is_overdue(report: Report, now: datetime) -> bool:

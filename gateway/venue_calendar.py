@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from community import bookings
 from community.booking_calendar import booking_ics
 from gateway.scopes import request_scope
 from gateway.services import Services
@@ -44,7 +45,8 @@ def calendar_route(services: Services) -> Route:
                 'Bearer error="invalid_token"',
             )
         scope = request_scope(services.settings, user_id)
-        if await scope.viewer() is None:
+        viewer = await scope.viewer()
+        if viewer is None:
             return _refused(
                 401,
                 "The access token is not valid.",
@@ -52,7 +54,11 @@ def calendar_route(services: Services) -> Route:
                 'Bearer error="invalid_token"',
             )
         booking_id: int = request.path_params["booking_id"]
-        booking = await venues.own_booking(scope, booking_id) if booking_id <= INT32_MAX else None
+        booking = (
+            await bookings.own_booking(actor=viewer, booking_id=booking_id)
+            if booking_id <= INT32_MAX
+            else None
+        )
         if booking is None:
             return JSONResponse({"errors": [{"message": "No such booking."}]}, status_code=404)
         venue = await venues.venue(scope, booking.venue_id)

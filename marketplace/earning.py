@@ -52,8 +52,10 @@ class Rule:
     version: int | None = field(default=None, compare=False)  # None: the default, never set
 
 
-async def rules_for(*, community_id: int) -> list[Rule]:
-    """The community's earning rules, defaults filled in for reasons never set."""
+async def rules_for(*, actor: Actor) -> list[Rule]:
+    """The actor's community's earning rules, defaults filled in for reasons never set (any
+    member reads them)."""
+    community_id = actor.community_id
     stored = {r.reason: r for r in await EarningRule.filter(community_id=community_id)}
     versions: dict[PointsReason, int] = {}
     for row in await EarningRuleVersion.filter(community_id=community_id).order_by("version"):
@@ -88,9 +90,9 @@ async def current_version(*, community_id: int, reason: PointsReason) -> Earning
         return again
 
 
-async def versions_of(*, community_id: int, reason: PointsReason) -> list[EarningRuleVersion]:
-    """Every version of one rule, newest first."""
-    return await EarningRuleVersion.filter(community_id=community_id, reason=reason).order_by(
+async def versions_of(*, actor: Actor, reason: PointsReason) -> list[EarningRuleVersion]:
+    """Every version of one rule of the actor's community, newest first."""
+    return await EarningRuleVersion.filter(community_id=actor.community_id, reason=reason).order_by(
         "-version"
     )
 

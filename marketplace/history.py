@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise.expressions import Subquery
 
+from models.actor import Actor
 from models.ledger import Account, Entry
 from models.paging import Page, keyset_page
 
@@ -17,6 +18,6 @@ async def points_history(*, user_id: int, first: int | None, after: int | None) 
     return await keyset_page(query, first=first, after=after, newest_first=True)
 
 
-async def own_entry(*, user_id: int, entry_id: int) -> Entry | None:
-    """One entry of the user's own wallet, or None."""
-    return await Entry.get_or_none(id=entry_id, account__user_id=user_id)
+async def own_entry(*, actor: Actor, entry_id: int) -> Entry | None:
+    """One entry of the actor's own wallet (what pointsChanged sends), or None."""
+    return await Entry.get_or_none(id=entry_id, account__user_id=actor.user_id)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models import clock
+from models.actor import Actor
 from models.enums import ExpiryRule
 from models.errors import InsufficientPoints, InvalidTransition
 from models.sql import fetch, fetch_one
@@ -261,6 +262,11 @@ class Expiring:
     @property
     def message(self) -> str:
         return f"{self.points} points expire on {self.last_day}"
+
+
+async def own_expiring(*, actor: Actor) -> list[Expiring]:
+    """The actor's own points that will expire (what pointsExpiring sends)."""
+    return await expiring(user_id=actor.user_id, now=clock.now())
 
 
 async def expiring(*, user_id: int, now: datetime, limit: int = 12) -> list[Expiring]:

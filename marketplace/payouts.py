@@ -86,7 +86,7 @@ async def _settle(
     if is_postgres():
         await fetch("SELECT id FROM merchant WHERE id = ? FOR UPDATE", merchant_id)
     last = await last_settled(merchant_id=merchant_id)
-    if last is not None and end <= last:
+    if _covers(last, end):
         raise _already_settled()
     settlement = await MerchantSettlement.create(
         merchant_id=merchant_id,
@@ -127,6 +127,16 @@ async def _settle(
     )
     await settlement.refresh_from_db()
     return settlement
+
+
+def _covers(last_settled: datetime | None, period_end: datetime) -> bool:
+    return last_settled is not None and period_end <= last_settled
+
+
+async def period_settled(*, merchant_id: int, period_end: datetime) -> bool:
+    """Whether the merchant is settled (paid out) up to `period_end`."""
+    last = await last_settled(merchant_id=merchant_id)
+    return _covers(last, clock.as_utc(period_end, field="periodEnd"))
 
 
 async def last_settled(*, merchant_id: int) -> datetime | None:

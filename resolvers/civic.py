@@ -106,11 +106,6 @@ def is_overdue(report: Report) -> bool:
     return service_levels.is_overdue(report, clock.now())
 
 
-async def service_level_hours(scope: RequestScope) -> dict[ReportCategory, float]:
-    actor = await scope.require_viewer()
-    return await service_levels.service_levels(community_id=actor.community_id)
-
-
 # ---------------------------------------------------------------- events
 
 
@@ -153,18 +148,6 @@ async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | N
 
 
 # ---------------------------------------------------------------- suggestions and notices
-
-
-async def review_suggestion(
-    scope: RequestScope, *, suggestion_id: str, decision: str, note: str | None
-) -> Suggestion:
-    actor = await scope.require_viewer()
-    return await suggestions.review_suggestion(
-        actor=actor,
-        suggestion_id=decode_id(suggestion_id, "Suggestion", field="suggestionId"),
-        decision=decision,
-        note=note,
-    )
 
 
 async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from marketplace import (
-    earning,
     history,
     ledger,
     merchants,
@@ -17,7 +16,6 @@ from marketplace import (
     visibility,
     vouchers,
 )
-from marketplace.earning import Rule
 from models.enums import VoucherStatus
 from models.ledger import Entry
 from models.market import Merchant, Offer, Voucher
@@ -80,20 +78,6 @@ async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     if owner is None or not await may_see_wallet(scope, owner):
         return None
     return entry if actor.community_id == owner.community_id else None
-
-
-async def own_entry(scope: RequestScope, entry_id: int) -> Entry | None:
-    """One of the viewer's own wallet entries."""
-    actor = await scope.require_viewer()
-    return await history.own_entry(user_id=actor.user_id, entry_id=entry_id)
-
-
-# ---------------------------------------------------------------- earning rules
-
-
-async def earning_rules(scope: RequestScope) -> list[Rule]:
-    actor = await scope.require_viewer()
-    return await earning.rules_for(community_id=actor.community_id)
 
 
 # ---------------------------------------------------------------- merchants

@@ -71,17 +71,10 @@ async def private_phone(scope: RequestScope, user: User) -> str | None:
 
 async def in_directory(scope: RequestScope, user: User) -> bool:
     """May the viewer look this user up (community/directory.py)? Batched per operation."""
-    viewer = await scope.viewer()
-    if viewer is None:
-        return False
-    if viewer.user_id == user.id:
-        return True
-    loaders = scope.loaders
-    return directory.may_see_person(
-        viewer=viewer,
-        viewer_grid_ids=await loaders.assigned_grid_ids.load(viewer.user_id),
+    return await directory.may_see_person(
+        viewer=await scope.viewer(),
         person=user,
-        person_grid_ids=await loaders.assigned_grid_ids.load(user.id),
+        assigned_grid_ids=scope.loaders.assigned_grid_ids.load,
     )
 
 

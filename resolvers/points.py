@@ -3,15 +3,12 @@ explanation of every entry (its source, the rule version that priced it, who app
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from marketplace import earning, holds, lots, payouts
+from marketplace import holds, lots
 from marketplace.lots import Expiring
 from models import clock
-from models.enums import PointsReason
 from models.ledger import Entry, Transfer
 from models.people import User
 from models.points import EarningRuleVersion, MerchantSettlement, PointsLot
@@ -32,27 +29,6 @@ async def expiring_points(scope: RequestScope, user: User) -> list[Expiring] | N
     if not await market.may_see_wallet(scope, user):
         return None
     return await lots.expiring(user_id=user.id, now=clock.now())
-
-
-async def own_expiring_points(scope: RequestScope) -> list[Expiring]:
-    actor = await scope.require_viewer()
-    return await lots.expiring(user_id=actor.user_id, now=clock.now())
-
-
-# ---------------------------------------------------------------- the pool and its rules
-
-
-async def rule_versions(scope: RequestScope, reason: PointsReason) -> list[EarningRuleVersion]:
-    actor = await scope.require_viewer()
-    return await earning.versions_of(community_id=actor.community_id, reason=reason)
-
-
-# ---------------------------------------------------------------- settlement
-
-
-async def period_settled(merchant_id: int, period_end: datetime) -> bool:
-    last = await payouts.last_settled(merchant_id=merchant_id)
-    return last is not None and clock.as_utc(period_end, field="periodEnd") <= last
 
 
 # ---------------------------------------------------------------- every entry explained

@@ -95,13 +95,6 @@ async def visible_booking(scope: RequestScope, booking_id: int) -> Booking | Non
     return await found_or_none(bookings.get_booking(actor=actor, booking_id=booking_id))
 
 
-async def own_booking(scope: RequestScope, booking_id: int) -> Booking | None:
-    """The booking if it is the viewer's own (what bookingUpdated delivers)."""
-    actor = await scope.require_viewer()
-    found = await found_or_none(bookings.get_booking(actor=actor, booking_id=booking_id))
-    return found if found is not None and found.booker_id == actor.user_id else None
-
-
 async def event(scope: RequestScope, event_id: int | None) -> Event | None:
     if event_id is None:
         return None

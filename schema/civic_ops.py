@@ -108,7 +108,7 @@ class CivicQuery:
         extensions=[FailsAlone()],
     )
     async def service_levels(self, info: Info) -> list[ServiceLevel]:
-        return ServiceLevel.every(await resolve.service_level_hours(info.context.scope))
+        return ServiceLevel.every(await ask(info, service_levels.service_levels))
 
 
 # The mutations' arguments, with what each one is.
@@ -266,15 +266,14 @@ class CivicMutation:
 
     @strawberry.mutation(description="Adopt or decline a suggestion (admins).")
     async def review_suggestion(self, info: Info, input: ReviewArg) -> SuggestionPayload:
-        scope = info.context.scope
-        return await mutate(
+        return await perform(
             info,
-            lambda: resolve.review_suggestion(
-                scope,
-                suggestion_id=input.suggestion_id,
-                decision=input.decision.value,
-                note=input.note,
-            ),
+            suggestions.review_suggestion,
+            {
+                "suggestion_id": input.suggestion_id,
+                "decision": input.decision.value,  # the domain decides on the word
+                "note": input.note,
+            },
             SuggestionPayload,
             suggestion=SuggestionType.of,
         )

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import strawberry
 
+from marketplace import payouts
 from marketplace.earning import Rule
 from marketplace.settlement import Settlement
 from models.market import Merchant, Offer, Voucher
 from resolvers import market as resolve
-from resolvers import points as resolve_points
 from resolvers.ids import global_id
 from schema.base import After, Connection, First, Node
 from schema.commands import CommandInput
@@ -201,7 +201,9 @@ class SettlementType:
 
     @strawberry.field(description="Whether the whole period has been settled (paid out).")
     async def settled(self) -> bool:
-        return await resolve_points.period_settled(self.merchant_id, self.period_end)
+        return await payouts.period_settled(
+            merchant_id=self.merchant_id, period_end=self.period_end
+        )
 
     @classmethod
     def of(cls, row: Settlement) -> SettlementType:

@@ -85,9 +85,7 @@ class MarketQuery:
 
     @strawberry.field(extensions=[FailsAlone()], description="What each kind of civic work earns.")
     async def earning_rules(self, info: Info) -> list[EarningRuleType]:
-        return [
-            EarningRuleType.of(rule) for rule in await resolve.earning_rules(info.context.scope)
-        ]
+        return [EarningRuleType.of(rule) for rule in await ask(info, earning.rules_for)]
 
 
 # The mutations' arguments, with what each one is.

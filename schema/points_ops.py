@@ -8,9 +8,8 @@ from typing import Annotated
 
 import strawberry
 
-from marketplace import funding, payouts, policy, treasury
+from marketplace import earning, funding, lots, payouts, policy, treasury
 from marketplace.expiry import EXPIRY_TOPIC
-from resolvers import points as resolve
 from schema import subscriptions
 from schema.commands import ask, perform
 from schema.context import Info
@@ -62,7 +61,7 @@ class PointsQuery:
         info: Info,
         reason: Annotated[PointsReason, strawberry.argument(description="The rule's reason.")],
     ) -> list[EarningRuleVersionType]:
-        rows = await resolve.rule_versions(info.context.scope, reason)
+        rows = await ask(info, earning.versions_of, reason=reason)
         return [EarningRuleVersionType.of(row) for row in rows]
 
 
@@ -121,6 +120,6 @@ class PointsSubscription:
     )
     async def points_expiring(self, info: Info) -> AsyncGenerator[list[ExpiringPointsType], None]:
         with subscriptions.shown_safely():
-            async for scope, _ in subscriptions.own_messages(info, EXPIRY_TOPIC):
-                rows = await resolve.own_expiring_points(scope)
+            async for actor, _ in subscriptions.own_messages(info, EXPIRY_TOPIC):
+                rows = await lots.own_expiring(actor=actor)
                 yield [ExpiringPointsType.of(row) for row in rows]

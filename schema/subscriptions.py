@@ -13,9 +13,11 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from marketplace import history
+from models.actor import Actor
 from models.errors import DomainError, NotFound
 from models.outbox import POINTS_TOPIC, REPORT_TOPIC
-from resolvers import civic, market
+from resolvers import civic
 from resolvers.ids import decode_id
 from resolvers.scope import RequestScope
 from schema.civic import ReportType
@@ -53,13 +55,14 @@ def messages(info: Info, channel: str) -> AsyncGenerator[str, None]:
     return subscribe(channel)  # type: ignore[return-value]
 
 
-async def own_messages(info: Info, topic: str) -> AsyncGenerator[tuple[RequestScope, str], None]:
-    """Each message on the viewer's own channel of `topic`, with the scope refreshed for it."""
+async def own_messages(info: Info, topic: str) -> AsyncGenerator[tuple[Actor, str], None]:
+    """Each message on the viewer's own channel of `topic`, with the viewer read anew for it
+    (the domain's query of the viewer's own then takes it as `actor`)."""
     scope = await subscriber(info)
     actor = await scope.require_viewer()
     async for message in messages(info, f"{topic}:{actor.user_id}"):
         scope.refresh()
-        yield scope, message
+        yield await scope.require_viewer(), message
 
 
 @strawberry.type(description="What can be listened to over a WebSocket (graphql-transport-ws).")
@@ -84,7 +87,7 @@ class Subscription:
     @strawberry.subscription(description="Every change to the viewer's own points.")
     async def points_changed(self, info: Info) -> AsyncGenerator[PointsEntryType, None]:
         with shown_safely():
-            async for scope, message in own_messages(info, POINTS_TOPIC):
-                entry = await market.own_entry(scope, int(message))
+            async for actor, message in own_messages(info, POINTS_TOPIC):
+                entry = await history.own_entry(actor=actor, entry_id=int(message))
                 if entry is not None:
                     yield PointsEntryType.of(entry)

@@ -215,7 +215,7 @@ class VenueSubscription:
     )
     async def booking_updated(self, info: Info) -> AsyncGenerator[BookingType, None]:
         with shown_safely():
-            async for scope, message in own_messages(info, BOOKING_TOPIC):
-                booking = await resolve.own_booking(scope, int(message))
+            async for actor, message in own_messages(info, BOOKING_TOPIC):
+                booking = await bookings.own_booking(actor=actor, booking_id=int(message))
                 if booking is not None:
                     yield BookingType.of(booking)

@@ -23,11 +23,11 @@ from starlette.types import ASGIApp, Message
 from community import reports
 from gateway.pubsub import RedisBroker
 from gateway.services import Services
+from marketplace import history
 from models.actor import Actor
 from models.civic import Report
 from models.enums import ReportCategory, ReportStatus, Role
 from models.people import GridAssignment
-from resolvers import market
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
@@ -419,10 +419,10 @@ async def test_an_unexpected_failure_mid_subscription_is_masked(
 ) -> None:
     resident = await factories.user(name="Resident")
 
-    async def database_gone(scope: object, entry_id: int) -> None:
+    async def database_gone(**_: object) -> None:
         raise ConnectionResetError("connection to 10.0.3.7:5432 (user gridpoints) was reset")
 
-    monkeypatch.setattr(market, "own_entry", database_gone)
+    monkeypatch.setattr(history, "own_entry", database_gone)
     async with GraphQLWebSocket(live.app) as ws:
         await ws.init(live.token_for(resident))
         await ws.subscribe("points", POINTS_CHANGED)

@@ -49,14 +49,14 @@ async def _award(user: Actor, source_id: int, **extra: object) -> int:
 
 async def test_defaults_apply_until_an_admin_sets_a_rule() -> None:
     boss = await admin()
-    assert await rules_for(community_id=boss.community_id) == [
+    assert await rules_for(actor=boss) == [
         Rule(PointsReason.REPORT_VERIFIED, 10, None),
         Rule(PointsReason.EVENT_ATTENDED, 0, None),
         Rule(PointsReason.SUGGESTION_ADOPTED, 20, None),
     ]
     await set_rule(actor=boss, reason=REPORT, points=15, daily_cap=30)
     await set_rule(actor=boss, reason=REPORT, points=12, daily_cap=None)
-    rules = await rules_for(community_id=boss.community_id)
+    rules = await rules_for(actor=boss)
     assert rules[0] == Rule(REPORT, 12, None)
     assert await count("earning_rule") == 1
 

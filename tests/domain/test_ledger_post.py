@@ -267,5 +267,5 @@ async def test_one_entry_is_found_only_in_its_owners_wallet() -> None:
     user, other = await resident(), await resident("Other")
     await fund(user, 10)
     entry = (await points_history(user_id=user.user_id, first=1, after=None)).items[0]
-    assert (await own_entry(user_id=user.user_id, entry_id=entry.id)) == entry
-    assert await own_entry(user_id=other.user_id, entry_id=entry.id) is None
+    assert (await own_entry(actor=user, entry_id=entry.id)) == entry
+    assert await own_entry(actor=other, entry_id=entry.id) is None

@@ -29,7 +29,7 @@ OPEN = {S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.RESOLVED}
 
 async def test_defaults_and_admin_changes(tmp_path: Path) -> None:
     people = await cast()
-    levels = await service_levels(community_id=people.admin.community_id)
+    levels = await service_levels(actor=people.admin)
     assert levels == {
         category: 1.0 if category is ReportCategory.SAFETY_HAZARD else 24.0
         for category in ReportCategory
@@ -37,9 +37,7 @@ async def test_defaults_and_admin_changes(tmp_path: Path) -> None:
     changed = await set_service_level(actor=people.admin, category=ReportCategory.NOISE, hours=4.5)
     assert changed[ReportCategory.NOISE] == 4.5
     await set_service_level(actor=people.admin, category=ReportCategory.NOISE, hours=720)
-    assert (await service_levels(community_id=people.admin.community_id))[
-        ReportCategory.NOISE
-    ] == 720
+    assert (await service_levels(actor=people.admin))[ReportCategory.NOISE] == 720
     report = await submitted(people, tmp_path, ReportCategory.NOISE)
     assert report.due_at == report.created_at + timedelta(hours=720)
 
@@ -50,9 +48,7 @@ async def test_hours_out_of_range_are_refused(hours: float) -> None:
     with pytest.raises(InvalidInput) as refused:
         await set_service_level(actor=people.admin, category=ReportCategory.OTHER, hours=hours)
     assert refused.value.field == "hours"
-    assert (await service_levels(community_id=people.admin.community_id))[
-        ReportCategory.OTHER
-    ] == 24.0
+    assert (await service_levels(actor=people.admin))[ReportCategory.OTHER] == 24.0
 
 
 @pytest.mark.parametrize("who", ["worker", "member", "reporter", "manager"])
@@ -60,9 +56,7 @@ async def test_only_admins_set_levels(who: str) -> None:
     people = await cast()
     with pytest.raises(Forbidden):
         await set_service_level(actor=getattr(people, who), category=ReportCategory.OTHER, hours=2)
-    assert (await service_levels(community_id=people.admin.community_id))[
-        ReportCategory.OTHER
-    ] == 24.0
+    assert (await service_levels(actor=people.admin))[ReportCategory.OTHER] == 24.0
 
 
 async def test_overdue_is_open_and_past_due(tmp_path: Path) -> None:
