@@ -2,7 +2,9 @@
 
 Every `perform(info, handler, input, ...)` in schema/ is found by reading the source; the
 input's fields (global ids decoded by name) must be exactly the handler's keyword arguments,
-`actor` and the settings aside, so a field added to one side only fails here.
+`actor` and the settings aside, so a field added to one side only fails here. So must every
+`ask(info, query, name=...)`: its keywords are the query's, and it gives each one the query
+needs, `actor` aside (a read's arguments are not type-checked: `ask` takes `**arguments`).
 """
 
 from __future__ import annotations
@@ -53,31 +55,51 @@ def _input_fields(module: Any, function: ast.AsyncFunctionDef, command: ast.expr
     return {field.name for field in dataclasses.fields(input_type)}
 
 
+def _called(function: ast.AsyncFunctionDef, name: str) -> Iterator[ast.Call]:
+    for call in ast.walk(function):
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == name:
+            yield call
+
+
+def _performed(module: Any, where: str, function: ast.AsyncFunctionDef) -> Iterator[Call]:
+    for call in _called(function, "perform"):
+        settings = next((k.value for k in call.keywords if k.arg == "settings"), None)
+        yield Call(
+            where=where,
+            handler=_resolve(module, call.args[1]),
+            arguments=_input_fields(module, function, call.args[2]),
+            settings=set() if settings is None else _input_fields(module, function, settings),
+        )
+
+
+def _asked(module: Any, where: str, function: ast.AsyncFunctionDef) -> Iterator[Call]:
+    for call in _called(function, "ask"):
+        names = [keyword.arg for keyword in call.keywords]
+        assert None not in names, f"{where}: name each of ask's arguments, no **spread"
+        yield Call(
+            where=f"{where}(ask)",
+            handler=_resolve(module, call.args[1]),
+            arguments={str(name) for name in names},
+            settings=set(),
+        )
+
+
 def _calls() -> Iterator[Call]:
     for path in sorted(SCHEMA.glob("*.py")):
         module = importlib.import_module(f"schema.{path.stem}")
         for function in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(function, ast.AsyncFunctionDef):
-                continue
-            for call in ast.walk(function):
-                if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "perform"):
-                    continue
-                settings = next((k.value for k in call.keywords if k.arg == "settings"), None)
-                yield Call(
-                    where=f"{path.name}:{function.name}",
-                    handler=_resolve(module, call.args[1]),
-                    arguments=_input_fields(module, function, call.args[2]),
-                    settings=set()
-                    if settings is None
-                    else _input_fields(module, function, settings),
-                )
+            if isinstance(function, ast.AsyncFunctionDef):
+                where = f"{path.name}:{function.name}"
+                yield from _performed(module, where, function)
+                yield from _asked(module, where, function)
 
 
 CALLS = list(_calls())
 
 
-def test_mutations_are_found() -> None:
-    assert len(CALLS) >= 9
+def test_mutations_and_reads_are_found() -> None:
+    assert len([call for call in CALLS if not call.where.endswith("(ask)")]) >= 9
+    assert len([call for call in CALLS if call.where.endswith("(ask)")]) >= 15
 
 
 @pytest.mark.parametrize("call", CALLS, ids=[call.where for call in CALLS])
