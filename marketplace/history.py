@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from tortoise.expressions import Subquery
 
+from marketplace.policies import may_see_wallet
 from models.actor import Actor
+from models.errors import NotFound
 from models.ledger import Account, Entry
 from models.paging import Page, keyset_page
 
@@ -16,6 +18,15 @@ async def points_history(*, user_id: int, first: int | None, after: int | None) 
     wallet = Account.filter(user_id=user_id).values("id")
     query = Entry.filter(account_id__in=Subquery(wallet))
     return await keyset_page(query, first=first, after=after, newest_first=True)
+
+
+async def get_entry(*, actor: Actor, entry_id: int) -> Entry:
+    """An entry of a wallet the actor may see (`may_see_wallet`), else NotFound."""
+    entry = await Entry.get_or_none(id=entry_id).select_related("account__user")
+    owner = None if entry is None else entry.account.user
+    if entry is None or owner is None or not may_see_wallet(viewer=actor, owner=owner):
+        raise NotFound("No such entry.", field="entryId")
+    return entry
 
 
 async def own_entry(*, actor: Actor, entry_id: int) -> Entry | None:

@@ -71,13 +71,7 @@ async def user_merchants(scope: RequestScope, user: User) -> list[Merchant]:
 
 async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
     actor = await scope.require_viewer()
-    entry = await Entry.get_or_none(id=entry_id).select_related("account")
-    if entry is None or entry.account.user_id is None:
-        return None
-    owner = await scope.loaders.user.load(entry.account.user_id)
-    if owner is None or not await may_see_wallet(scope, owner):
-        return None
-    return entry if actor.community_id == owner.community_id else None
+    return await found_or_none(history.get_entry(actor=actor, entry_id=entry_id))
 
 
 # ---------------------------------------------------------------- merchants

@@ -1,11 +1,13 @@
 """Rules about the viewer's own things, without GraphQL: oneself in the directory, the booker's
-own booking, the actor's community's rules and levels, one's own wallet entries and expiring
-points, and when a merchant's period counts as settled. Each both ways."""
+own booking, the actor's community's rules and levels, who sees a wallet's entries, one's own
+entries and expiring points, and when a merchant's period counts as settled. Each both ways."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import timedelta
+
+import pytest
 
 from community import bookings, directory, service_levels
 from marketplace import earning, history, lots, payouts
@@ -13,6 +15,7 @@ from marketplace.policy import set_policy
 from models import clock
 from models.actor import Actor
 from models.enums import ExpiryRule, PointsReason, ReportCategory, Role
+from models.errors import NotFound
 from models.people import GridAssignment, User
 from tests import factories
 from tests.domain.market_helpers import active_merchant, admin, fund, outsider, resident
@@ -123,6 +126,17 @@ async def test_own_entries_and_expiring_points_are_the_actors_alone() -> None:
     assert await history.own_entry(actor=other, entry_id=entry.id) is None
     assert [row.points for row in await lots.own_expiring(actor=owner)] == [10]
     assert await lots.own_expiring(actor=other) == []
+
+
+async def test_an_entry_is_seen_by_its_owner_and_their_communitys_admins_alone() -> None:
+    boss, owner, other = await admin(), await resident("Owner"), await resident("Other")
+    await fund(owner, 10, by=boss)
+    (entry,) = (await history.points_history(user_id=owner.user_id, first=1, after=None)).items
+    for viewer in (owner, boss):
+        assert (await history.get_entry(actor=viewer, entry_id=entry.id)).id == entry.id
+    for stranger in (other, await outsider()):
+        with pytest.raises(NotFound):
+            await history.get_entry(actor=stranger, entry_id=entry.id)
 
 
 # ---------------------------------------------------------------- a settled period
