@@ -49,8 +49,7 @@ async def venue(scope: RequestScope, venue_id: int) -> Venue | None:
 
 
 async def check_in_code(scope: RequestScope, row: Venue) -> str | None:
-    actor = await scope.viewer()
-    return venues.check_in_code(actor, row) if actor is not None else None
+    return venues.check_in_code(await scope.viewer(), row)
 
 
 async def closures(scope: RequestScope, venue_id: int) -> list[VenueClosure]:

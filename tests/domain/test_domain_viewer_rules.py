@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from community import bookings, directory, service_levels
+from community import bookings, directory, service_levels, venues
 from marketplace import earning, history, lots, payouts
 from marketplace.policy import set_policy
 from models import clock
@@ -87,6 +87,15 @@ async def test_the_booker_gets_their_own_booking_and_staff_who_may_see_it_do_not
         assert await bookings.own_booking(actor=other, booking_id=booking.id) is None
     assert await bookings.own_booking(actor=cast.resident, booking_id=booking.id + 99) is None
     assert await snapshot() == before
+
+
+async def test_venue_staff_see_the_check_in_code_and_nobody_else() -> None:
+    cast = await people()
+    hall = await new_venue(cast.admin)
+    for staff in (cast.admin, cast.worker):
+        assert venues.check_in_code(staff, hall) == hall.check_in_code
+    for other in (cast.resident, cast.merchant, None):
+        assert venues.check_in_code(other, hall) is None
 
 
 # ---------------------------------------------------------------- the actor's community
