@@ -204,7 +204,3 @@ async def voucher_holder(scope: RequestScope, voucher: Voucher) -> User | None:
     if not await policies.may_see_voucher(viewer=viewer, voucher=voucher, merchant=merchant_of):
         return None
     return await scope.loaders.user.load(voucher.holder_id)
-
-
-def qr_payload(voucher: Voucher) -> str:
-    return vouchers.voucher_qr_payload(voucher)

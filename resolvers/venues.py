@@ -34,10 +34,6 @@ def opening_hours(hours: Sequence[tuple[int, str, str]]) -> tuple[DayHours, ...]
 # ---------------------------------------------------------------- venues
 
 
-def week(row: Venue) -> list[DayHours]:
-    return booking_rules.week_of(row.opening_hours)
-
-
 async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
     actor = await scope.require_viewer()
     return await found_or_none(venues.get_venue(actor=actor, venue_id=venue_id))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from marketplace import payouts
+from marketplace import payouts, vouchers
 from marketplace.earning import Rule
 from marketplace.settlement import Settlement
 from models.market import Merchant, Offer, Voucher
@@ -166,7 +166,7 @@ class VoucherType(Node):
     async def qr_payload(self, info: Info) -> str | None:
         if await resolve.voucher_code(info.context.scope, self.row) is None:
             return None
-        return resolve.qr_payload(self.row)
+        return vouchers.voucher_qr_payload(self.row)
 
     @strawberry.field(description="What it is for.")
     async def offer(self, info: Info) -> OfferType:

@@ -8,6 +8,7 @@ from enum import Enum
 
 import strawberry
 
+from community import booking_rules
 from community.booking_rules import DayHours, clock
 from community.venues import Slot
 from models.venues import Booking, Venue, VenueClosure
@@ -161,6 +162,7 @@ class VenueType(Node):
 
     @classmethod
     def of(cls, row: Venue) -> VenueType:
+        week = booking_rules.week_of(row.opening_hours)
         return cls(
             id=strawberry.ID(global_id("Venue", row.id)),
             row=row,
@@ -176,7 +178,7 @@ class VenueType(Node):
             check_in_minutes=row.check_in_minutes,
             requires_approval=row.requires_approval,
             deposit_points=row.deposit_points,
-            opening_hours=[OpeningHours.of(day) for day in resolve.week(row)],
+            opening_hours=[OpeningHours.of(day) for day in week],
             audiences=[VenueAudienceType(a) for a in row.audiences],
         )
 
