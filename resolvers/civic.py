@@ -19,12 +19,12 @@ from community import (
 from community.events import SignupCounts
 from community.media import MAX_PHOTO_BYTES, MAX_PHOTOS
 from models import clock
-from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Suggestion
+from models.civic import Event, EventSignup, Report, ReportEvent
 from models.enums import ReportCategory
 from models.errors import InvalidInput
 from resolvers.ids import decode_id
 from resolvers.loaders import by_id, keyed
-from resolvers.node import found_or_none
+from resolvers.node import seen_through
 from resolvers.scope import RequestScope
 
 
@@ -87,12 +87,7 @@ async def resolve_report(
     )
 
 
-async def visible_report(scope: RequestScope, report_id: int) -> Report | None:
-    """The report if the viewer may see it (a subscription re-checks on every event)."""
-    actor = await scope.viewer()
-    if actor is None:
-        return None
-    return await found_or_none(report_queries.get_report(actor=actor, report_id=report_id))
+visible_report = seen_through(report_queries.get_report, "report_id")
 
 
 async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
@@ -109,9 +104,7 @@ def is_overdue(report: Report) -> bool:
 # ---------------------------------------------------------------- events
 
 
-async def visible_event(scope: RequestScope, event_id: int) -> Event | None:
-    actor = await scope.require_viewer()
-    return await found_or_none(events.get_event(actor=actor, event_id=event_id))
+visible_event = seen_through(events.get_event, "event_id")
 
 
 async def event(scope: RequestScope, event_id: int) -> Event:
@@ -141,20 +134,13 @@ async def viewer_signup(scope: RequestScope, event_id: int) -> EventSignup | Non
     return await loader.load(event_id)
 
 
-async def visible_signup(scope: RequestScope, signup_id: int) -> EventSignup | None:
-    """A signup is seen by its user, the event's organizer and admins."""
-    actor = await scope.require_viewer()
-    return await found_or_none(events.get_signup(actor=actor, signup_id=signup_id))
+visible_signup = seen_through(events.get_signup, "signup_id")
 
 
 # ---------------------------------------------------------------- suggestions and notices
 
 
-async def visible_suggestion(scope: RequestScope, suggestion_id: int) -> Suggestion | None:
-    actor = await scope.require_viewer()
-    return await found_or_none(suggestions.get_suggestion(actor=actor, suggestion_id=suggestion_id))
+visible_suggestion = seen_through(suggestions.get_suggestion, "suggestion_id")
 
 
-async def visible_notice(scope: RequestScope, notice_id: int) -> Notice | None:
-    actor = await scope.require_viewer()
-    return await found_or_none(notices.get_notice(actor=actor, notice_id=notice_id))
+visible_notice = seen_through(notices.get_notice, "notice_id")

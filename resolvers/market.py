@@ -23,7 +23,7 @@ from models.paging import Page
 from models.people import User
 from resolvers.ids import decode_cursor, decode_id
 from resolvers.loaders import by_id
-from resolvers.node import found_or_none, viewing_community_id
+from resolvers.node import seen_through, viewing_community_id
 from resolvers.rate_limits import RateLimit
 from resolvers.scope import RequestScope
 
@@ -69,9 +69,7 @@ async def user_merchants(scope: RequestScope, user: User) -> list[Merchant]:
     return await merchants.merchants_operated_by(user_id=user.id)
 
 
-async def visible_entry(scope: RequestScope, entry_id: int) -> Entry | None:
-    actor = await scope.require_viewer()
-    return await found_or_none(history.get_entry(actor=actor, entry_id=entry_id))
+visible_entry = seen_through(history.get_entry, "entry_id")
 
 
 # ---------------------------------------------------------------- merchants
@@ -180,9 +178,7 @@ async def use_voucher(scope: RequestScope, *, code: str) -> Voucher:
     return await vouchers.use_voucher(actor=actor, code=code)
 
 
-async def visible_voucher(scope: RequestScope, voucher_id: int) -> Voucher | None:
-    actor = await scope.require_viewer()
-    return await found_or_none(vouchers.get_voucher(actor=actor, voucher_id=voucher_id))
+visible_voucher = seen_through(vouchers.get_voucher, "voucher_id")
 
 
 async def voucher_code(scope: RequestScope, voucher: Voucher) -> str | None:

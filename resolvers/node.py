@@ -27,6 +27,7 @@ FetcherOf = Callable[[str], FetchMany | None]
 MAX_NODES = 100
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 async def found_or_none(lookup: Awaitable[T]) -> T | None:
@@ -36,6 +37,20 @@ async def found_or_none(lookup: Awaitable[T]) -> T | None:
         return await lookup
     except NotFound:
         return None
+
+
+def seen_through(
+    get: Callable[..., Awaitable[M]], key: str
+) -> Callable[[RequestScope, int], Awaitable[M | None]]:
+    """A fetcher of one object from its domain's lookup, `get(actor=viewer, <key>=pk)`, which
+    holds the visibility rule: None for an anonymous caller and where the lookup answers
+    NotFound."""
+
+    async def fetch(scope: RequestScope, pk: int) -> M | None:
+        actor = await scope.viewer()
+        return None if actor is None else await found_or_none(get(actor=actor, **{key: pk}))
+
+    return fetch
 
 
 def one_at_a_time(fetch: Fetch) -> FetchMany:

@@ -16,7 +16,7 @@ from models.enums import VenueAudience
 from models.venues import Booking, Venue, VenueClosure
 from resolvers.ids import decode_id
 from resolvers.loaders import by_id, keyed
-from resolvers.node import found_or_none
+from resolvers.node import seen_through
 from resolvers.scope import RequestScope
 
 
@@ -34,9 +34,7 @@ def opening_hours(hours: Sequence[tuple[int, str, str]]) -> tuple[DayHours, ...]
 # ---------------------------------------------------------------- venues
 
 
-async def visible_venue(scope: RequestScope, venue_id: int) -> Venue | None:
-    actor = await scope.require_viewer()
-    return await found_or_none(venues.get_venue(actor=actor, venue_id=venue_id))
+visible_venue = seen_through(venues.get_venue, "venue_id")
 
 
 async def venue(scope: RequestScope, venue_id: int) -> Venue | None:
@@ -84,10 +82,7 @@ def audiences(values: Sequence[str]) -> frozenset[VenueAudience]:
 # ---------------------------------------------------------------- bookings
 
 
-async def visible_booking(scope: RequestScope, booking_id: int) -> Booking | None:
-    """Seen by its booker and venue staff."""
-    actor = await scope.require_viewer()
-    return await found_or_none(bookings.get_booking(actor=actor, booking_id=booking_id))
+visible_booking = seen_through(bookings.get_booking, "booking_id")
 
 
 async def event(scope: RequestScope, event_id: int | None) -> Event | None:
