@@ -66,5 +66,9 @@ async def create_micro_grid(*, actor: Actor, courtyard_id: int, name: str) -> Mi
         ) from exc
 
 
-async def micro_grids(*, community_id: int) -> list[MicroGrid]:
-    return await MicroGrid.filter(courtyard__community_id=community_id).order_by("id")
+async def micro_grids(*, actor: Actor | None) -> list[MicroGrid]:
+    """Every micro-grid of the community `the_community` gives the caller."""
+    home = await the_community(actor=actor)
+    if home is None:
+        return []
+    return await MicroGrid.filter(courtyard__community_id=home.id).order_by("id")

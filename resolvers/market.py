@@ -12,7 +12,6 @@ from marketplace import (
     merchants,
     offers,
     policies,
-    settlement,
     visibility,
     vouchers,
 )
@@ -93,28 +92,6 @@ async def merchant(scope: RequestScope, merchant_id: int) -> Merchant:
     row = await _merchant_loader(scope).load(merchant_id)
     assert row is not None  # offers RESTRICT their merchant's deletion
     return row
-
-
-async def merchant_offers(
-    scope: RequestScope, merchant_id: int, *, first: int | None, after: str | None
-) -> Page[Offer]:
-    return await offers.list_merchant_offers(
-        actor=await scope.viewer(), merchant_id=merchant_id, first=first, after=decode_cursor(after)
-    )
-
-
-async def merchant_redemptions(
-    scope: RequestScope,
-    merchant_id: int,
-    *,
-    status: VoucherStatus | None,
-    first: int | None,
-    after: str | None,
-) -> Page[Voucher]:
-    actor = await scope.require_viewer()
-    return await settlement.merchant_redemptions(
-        actor=actor, merchant_id=merchant_id, status=status, first=first, after=decode_cursor(after)
-    )
 
 
 # ---------------------------------------------------------------- offers

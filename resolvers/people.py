@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from community import directory, grid, identity, policies, sessions, visibility
+from community import directory, identity, policies, sessions, visibility
 from models.enums import Role
 from models.grid import Community, Courtyard, MicroGrid
 from models.people import User
@@ -111,15 +111,6 @@ async def grid_members(scope: RequestScope, grid_id: int) -> list[User]:
         return []
     user_ids = await scope.loaders.grid_member_ids.load(grid_id)
     return await visible_people(scope, await scope.loaders.user.load_many(user_ids))
-
-
-async def community(scope: RequestScope) -> Community | None:
-    return await grid.the_community(actor=await scope.viewer())
-
-
-async def micro_grids(scope: RequestScope) -> list[MicroGrid]:
-    home = await community(scope)
-    return await grid.micro_grids(community_id=home.id) if home else []
 
 
 async def visible_user(scope: RequestScope, pk: int) -> User | None:

@@ -10,7 +10,8 @@ Which arguments are global ids follows the naming convention: `<name>_id` (or `_
 is a global id of node type `<Name>`; an input whose field names another type says so in
 `NODE_TYPES`; `after` is a page's cursor. tests/test_commands.py checks every input against
 its domain function, so a field added on one side only fails a test. `ask` is the same step
-for a read that is one domain query taking the viewer as `actor`.
+for a read that is one domain query taking the viewer as `actor`, `ask_anyone` for one that
+anonymous callers may make too; a field of a type passes its row's keys as they are.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def decoded(
 
 
 def _decode(name: str, value: Any, node_types: Mapping[str, str]) -> Any:
+    if isinstance(value, int):  # a key the server holds (a parent type's), not a client's id
+        return value
     if name == "after":
         return decode_cursor(value)
     type_name = node_types.get(name) or node_type_named(name)
@@ -102,3 +105,8 @@ async def ask(info: Info, query: Callable[..., Awaitable[T]], **arguments: Any) 
     GraphQL error, as the query's own refusals are."""
     actor = await info.context.scope.require_viewer()
     return await query(actor=actor, **decoded(arguments))
+
+
+async def ask_anyone(info: Info, query: Callable[..., Awaitable[T]], **arguments: Any) -> T:
+    """`ask` for a read anonymous callers may make too: the query gets `actor=None` for them."""
+    return await query(actor=await info.context.scope.viewer(), **decoded(arguments))

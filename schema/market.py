@@ -7,14 +7,14 @@ from typing import Annotated
 
 import strawberry
 
-from marketplace import payouts, vouchers
+from marketplace import offers, payouts, settlement, vouchers
 from marketplace.earning import Rule
 from marketplace.settlement import Settlement
 from models.market import Merchant, Offer, Voucher
 from resolvers import market as resolve
 from resolvers.ids import global_id
 from schema.base import After, Connection, First, Node
-from schema.commands import CommandInput
+from schema.commands import CommandInput, ask, ask_anyone
 from schema.context import Info
 from schema.enums import MerchantStatus, OfferStatus, PointsReason, VoucherStatus
 from schema.errors import UserError
@@ -66,8 +66,8 @@ class MerchantType(Node):
     async def offers(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[OfferType]:
-        page = await resolve.merchant_offers(
-            info.context.scope, self.row.id, first=first, after=after
+        page = await ask_anyone(
+            info, offers.list_merchant_offers, merchant_id=self.row.id, first=first, after=after
         )
         return Connection.of(page, OfferType.of, after=after)
 
@@ -83,8 +83,13 @@ class MerchantType(Node):
             VoucherStatus | None, strawberry.argument(description="Only vouchers in this status.")
         ] = None,
     ) -> Connection[VoucherType] | None:
-        page = await resolve.merchant_redemptions(
-            info.context.scope, self.row.id, status=status, first=first, after=after
+        page = await ask(
+            info,
+            settlement.merchant_redemptions,
+            merchant_id=self.row.id,
+            status=status,
+            first=first,
+            after=after,
         )
         return Connection.of(page, VoucherType.of, after=after)
 

@@ -3,8 +3,9 @@
 Every `perform(info, handler, input, ...)` in schema/ is found by reading the source; the
 input's fields (global ids decoded by name) must be exactly the handler's keyword arguments,
 `actor` and the settings aside, so a field added to one side only fails here. So must every
-`ask(info, query, name=...)`: its keywords are the query's, and it gives each one the query
-needs, `actor` aside (a read's arguments are not type-checked: `ask` takes `**arguments`).
+`ask(info, query, name=...)` and `ask_anyone(...)`: its keywords are the query's, and it gives
+each one the query needs, `actor` aside (a read's arguments are not type-checked: `ask` takes
+`**arguments`).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def _performed(module: Any, where: str, function: ast.AsyncFunctionDef) -> Itera
 
 
 def _asked(module: Any, where: str, function: ast.AsyncFunctionDef) -> Iterator[Call]:
-    for call in _called(function, "ask"):
+    asks = (call for name in ("ask", "ask_anyone") for call in _called(function, name))
+    for call in asks:
         names = [keyword.arg for keyword in call.keywords]
         assert None not in names, f"{where}: name each of ask's arguments, no **spread"
         yield Call(
@@ -99,7 +101,7 @@ CALLS = list(_calls())
 
 def test_mutations_and_reads_are_found() -> None:
     assert len([call for call in CALLS if not call.where.endswith("(ask)")]) >= 9
-    assert len([call for call in CALLS if call.where.endswith("(ask)")]) >= 15
+    assert len([call for call in CALLS if call.where.endswith("(ask)")]) >= 20
 
 
 @pytest.mark.parametrize("call", CALLS, ids=[call.where for call in CALLS])
@@ -117,6 +119,10 @@ def test_global_ids_are_named_by_their_type() -> None:
     assert node_type_named("micro_grid_ids") == "MicroGrid"
     assert node_type_named("idempotency_key") is None
     assert node_type_named("paid") is None
+
+
+def test_a_key_the_server_holds_is_passed_as_it_is() -> None:
+    assert decoded({"merchant_id": 7, "after": None}) == {"merchant_id": 7, "after": None}
 
 
 def test_decoding_turns_global_ids_into_keys_and_leaves_the_rest() -> None:

@@ -32,7 +32,7 @@ async def test_an_admin_adds_a_courtyard_and_a_micro_grid() -> None:
         admin.community_id,
     )
     assert (await MicroGrid.get(id=cell.id)).courtyard_id == yard.id
-    assert cell.id in [g.id for g in await grid.micro_grids(community_id=admin.community_id)]
+    assert cell.id in [g.id for g in await grid.micro_grids(actor=admin)]
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.GRID_WORKER, Role.PROPERTY_MANAGER])
