@@ -13,12 +13,10 @@ from community import (
     report_queries,
     report_workflow,
     reports,
-    service_levels,
     suggestions,
 )
 from community.events import SignupCounts
 from community.media import MAX_PHOTO_BYTES, MAX_PHOTOS
-from models import clock
 from models.civic import Event, EventSignup, Report, ReportEvent
 from models.enums import ReportCategory
 from models.errors import InvalidInput
@@ -95,10 +93,6 @@ async def timeline(scope: RequestScope, report_id: int) -> list[ReportEvent]:
         "timeline", lambda: keyed(report_queries.timelines_for, list)
     )
     return await loader.load(report_id)
-
-
-def is_overdue(report: Report) -> bool:
-    return service_levels.is_overdue(report, clock.now())
 
 
 # ---------------------------------------------------------------- events

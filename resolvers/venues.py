@@ -42,10 +42,6 @@ async def venue(scope: RequestScope, venue_id: int) -> Venue | None:
     return await loader.load(venue_id)
 
 
-async def check_in_code(scope: RequestScope, row: Venue) -> str | None:
-    return venues.check_in_code(await scope.viewer(), row)
-
-
 async def closures(scope: RequestScope, venue_id: int) -> list[VenueClosure]:
     loader: DataLoader[int, list[VenueClosure]] = scope.loaders.named(
         "venue_closures", lambda: keyed(venues.closures_of, list)

@@ -11,6 +11,8 @@ from typing import ClassVar
 import strawberry
 from strawberry.file_uploads import Upload
 
+from community import service_levels
+from models import clock
 from models.civic import Event, EventSignup, Notice, Report, ReportEvent, Suggestion
 from resolvers import civic as resolve
 from resolvers.ids import global_id
@@ -128,7 +130,7 @@ class ReportType(Node):
 
     @strawberry.field(description="True when it is past dueAt and not yet closed.")
     def overdue(self) -> bool:
-        return resolve.is_overdue(self.row)
+        return service_levels.is_overdue(self.row, clock.now())
 
     @strawberry.field(description="True when this looks like a repeat of an earlier report.")
     def likely_duplicate(self) -> bool:

@@ -8,7 +8,7 @@ from enum import Enum
 
 import strawberry
 
-from community import booking_rules
+from community import booking_rules, venues
 from community.booking_rules import DayHours, clock
 from community.venues import Slot
 from models.venues import Booking, Venue, VenueClosure
@@ -186,7 +186,7 @@ class VenueType(Node):
         description="The code shown on site that bookers check in with; venue staff only."
     )
     async def check_in_code(self, info: Info) -> str | None:
-        return await resolve.check_in_code(info.context.scope, self.row)
+        return venues.check_in_code(await info.context.scope.viewer(), self.row)
 
     @strawberry.field(description="Closures that have not ended yet, soonest first.")
     async def closures(self, info: Info) -> list[VenueClosureType]:
