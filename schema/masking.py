@@ -31,6 +31,10 @@ _UNREACHABLE = (
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.OperatorInterventionError,  # SQLSTATE 57: shutting down, crashed, starting
     asyncpg.exceptions.ConnectionDoesNotExistError,
+    # A connection the server terminated mid-operation can leave asyncpg's protocol in a
+    # state it refuses to leave ("cannot switch to state 12; another operation (2) is in
+    # progress", MagicStack/asyncpg#1069); SQLAlchemy treats it as a disconnect too.
+    asyncpg.exceptions.InternalClientError,
 )
 
 

@@ -74,6 +74,13 @@ class Gateway:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/graphql"
 
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of the gateway's log, for a failure message."""
+        log = self.media / "gateway.log"
+        return (
+            "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+        )
+
     def post(
         self,
         query: str,

@@ -129,7 +129,8 @@ async def test_postgres_restart_under_load_fails_fast_and_recovers(
     after = [r for t, _, r in outcomes if t > back_at + 0.5]
     assert outcomes and after
     assert all(r is not None and _code(r) is None for r in after), "recovered without restart"
-    assert all(_code(r) == "SERVICE_UNAVAILABLE" for _, _, r in failures if r is not None)
+    codes = [_code(r) for _, _, r in failures if r is not None]
+    assert set(codes) <= {"SERVICE_UNAVAILABLE"}, (codes, gateway.log_tail())
     assert all(e < 3.0 for _, e, _ in failures), "failures in the outage are fast"
     assert all(restarted_at - 0.5 <= t <= back_at + 0.5 for t, _, _ in failures)
 
