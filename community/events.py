@@ -7,12 +7,14 @@ cancellation always goes to the first person waiting and never to a newcomer.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from marketplace.earning import hold_award_if_covered, settle_award, void_award
@@ -245,16 +247,32 @@ async def get_event(*, actor: Actor, event_id: int) -> Event:
     return event
 
 
+def may_see_signup(actor: Actor, signup: EventSignup) -> bool:
+    """Who sees a signup of their community's events (loaded with its event), the one place
+    it is written: its user, the event's organizer and admins."""
+    return actor.is_admin or actor.user_id in (signup.user_id, signup.event.organizer_id)
+
+
+def _community_signups(actor: Actor) -> QuerySet[EventSignup]:
+    return EventSignup.filter(event__community_id=actor.community_id).select_related("event")
+
+
 async def get_signup(*, actor: Actor, signup_id: int) -> EventSignup:
-    """A signup, seen by its user, the event's organizer and admins; else NotFound."""
-    signup = await EventSignup.get_or_none(
-        id=signup_id, event__community_id=actor.community_id
-    ).select_related("event")
-    if signup is None or not (
-        actor.is_admin or actor.user_id in (signup.user_id, signup.event.organizer_id)
-    ):
+    """A signup the actor may see (`may_see_signup`), else NotFound."""
+    signup = await _community_signups(actor).get_or_none(id=signup_id)
+    if signup is None or not may_see_signup(actor, signup):
         raise NotFound("No such signup.", field="id")
     return signup
+
+
+async def signups_visible_to(
+    *, actor: Actor, signup_ids: Collection[int]
+) -> dict[int, EventSignup]:
+    """The signups among these the actor may see (`may_see_signup`), by id, in one statement."""
+    if not signup_ids:
+        return {}
+    rows = await _community_signups(actor).filter(id__in=set(signup_ids))
+    return {row.id: row for row in rows if may_see_signup(actor, row)}
 
 
 async def list_events(

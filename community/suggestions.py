@@ -5,8 +5,10 @@ Every logged-in member of the community sees every suggestion: participation is 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal, get_args
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from marketplace.earning import award
@@ -37,12 +39,27 @@ async def submit_suggestion(*, actor: Actor, title: str, body: str) -> Suggestio
     )
 
 
+def visible_suggestions(actor: Actor) -> Q:
+    """Who sees which suggestion, the one place it is written: every member of its community."""
+    return Q(community_id=actor.community_id)
+
+
 async def get_suggestion(*, actor: Actor, suggestion_id: int) -> Suggestion:
-    """One suggestion of the actor's community, else NotFound."""
-    found = await Suggestion.get_or_none(id=suggestion_id, community_id=actor.community_id)
+    """One suggestion the actor may see (`visible_suggestions`), else NotFound."""
+    found = await Suggestion.filter(visible_suggestions(actor), id=suggestion_id).first()
     if found is None:
         raise NotFound("No such suggestion.", field="suggestionId")
     return found
+
+
+async def suggestions_visible_to(
+    *, actor: Actor, suggestion_ids: Collection[int]
+) -> dict[int, Suggestion]:
+    """The suggestions among these the actor may see, by id, in one statement."""
+    if not suggestion_ids:
+        return {}
+    rows = await Suggestion.filter(visible_suggestions(actor), id__in=set(suggestion_ids))
+    return {row.id: row for row in rows}
 
 
 def _outcome(decision: str) -> SuggestionStatus:
@@ -98,7 +115,7 @@ async def list_suggestions(
     after: int | None = None,
 ) -> Page[Suggestion]:
     """The community's suggestions, newest first, for every logged-in member."""
-    query = Suggestion.filter(community_id=actor.community_id)
+    query = Suggestion.filter(visible_suggestions(actor))
     if status is not None:
         query = query.filter(status=status)
     return await keyset_page(query, first=first, after=after, newest_first=True)

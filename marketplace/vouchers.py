@@ -10,6 +10,7 @@ merchant.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -212,13 +213,26 @@ async def list_vouchers(
 async def get_voucher(*, actor: Actor, voucher_id: int) -> Voucher:
     """One voucher, for its holder, its merchant's operators and the community's admins."""
     voucher = await Voucher.get_or_none(id=voucher_id).select_related("offer__merchant")
-    if voucher is None:
-        raise NotFound("No such voucher.", field="voucherId")
-    if not await policies.may_see_voucher(
-        viewer=actor, voucher=voucher, merchant=lambda: _ready(voucher.offer.merchant)
-    ):
+    if voucher is None or not await _may_see(actor, voucher):
         raise NotFound("No such voucher.", field="voucherId")
     return voucher
+
+
+async def vouchers_visible_to(*, actor: Actor, voucher_ids: Collection[int]) -> dict[int, Voucher]:
+    """The vouchers among these the actor may see, by id: one statement loads them, then
+    `policies.may_see_voucher` judges each as `get_voucher` does (no statement for their
+    holder or the community's admins; one per voucher, its operator check, for anyone else)."""
+    if not voucher_ids:
+        return {}
+    rows = await Voucher.filter(id__in=set(voucher_ids)).select_related("offer__merchant")
+    return {row.id: row for row in rows if await _may_see(actor, row)}
+
+
+async def _may_see(actor: Actor, voucher: Voucher) -> bool:
+    """`policies.may_see_voucher` for a voucher loaded with its offer's merchant."""
+    return await policies.may_see_voucher(
+        viewer=actor, voucher=voucher, merchant=lambda: _ready(voucher.offer.merchant)
+    )
 
 
 async def visible_code(*, actor: Actor, voucher: Voucher, merchant_id: int) -> str | None:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from community.events import sign_up
 from community.report_workflow import accept_report
 from community.reports import submit_report
+from community.suggestions import submit_suggestion
 from marketplace.earning import award
+from marketplace.ledger import AccountRef, Posting, pool_of, post
+from marketplace.payouts import settle_merchant
 from marketplace.redemption import redeem_offer
+from models import clock
 from models.actor import Actor
 from models.enums import PointsReason, ReportCategory, Role
 from models.grid import MicroGrid
+from models.market import Merchant, Offer
+from models.points import PointsLot
 from models.sql import fetch
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
 from tests.harness import market
+from tests.harness.events import an_event
 from tests.statements import counting_statements
 
 OFFERS = """{ offers(first: 50) { edges { cursor node { id title pointsPrice remaining
@@ -168,3 +178,88 @@ async def test_the_wallet_and_redeem_cost_the_same_however_many_lots(
     assert sent_by_lots[1] == sent_by_lots[60], sent_by_lots
     wallet_statements, redeem_statements = sent_by_lots[60]
     assert wallet_statements <= 7 and redeem_statements <= 9, sent_by_lots
+
+
+HISTORY_WITH_SOURCES = """{ me { pointsHistory(first: 100) { edges { node { amount
+  source { __typename ... on Report { id status } ... on EventSignup { id createdAt }
+    ... on Suggestion { id title } ... on Voucher { id pointsSpent }
+    ... on PointsAdjustment { memo } ... on PointsExpiry { earned }
+    ... on MerchantSettlement { id reference } } } } } } }"""
+SOURCE_KINDS = (
+    "Report",
+    "EventSignup",
+    "Suggestion",
+    "Voucher",
+    "PointsAdjustment",
+    "PointsExpiry",
+    "MerchantSettlement",
+)
+
+
+@dataclass(frozen=True)
+class _Shop:
+    admin: Actor
+    merchant: Merchant
+    offer: Offer
+
+
+async def _cite(owner: Actor, source_type: str, source_id: int) -> None:
+    """A wallet entry whose transfer names its source, posted as the awarding flows post
+    theirs (without their rules' caps, which would stop a long history)."""
+    pool = await pool_of(community_id=owner.community_id)
+    async with in_transaction():
+        await post(
+            Posting(
+                debit=AccountRef.pool(pool.id),
+                credit=AccountRef.wallet(owner.user_id),
+                amount=1,
+                reason=PointsReason.ADJUSTMENT,
+                source_type=source_type,
+                source_id=source_id,
+                idempotency_key=f"cite:{source_type}:{source_id}",
+            )
+        )
+
+
+async def _one_entry_of_each_kind(owner: Actor, shop: _Shop, media: Path, key: str) -> None:
+    await market.fund(owner, 10, by=shop.admin)
+    await redeem_offer(actor=owner, offer_id=shop.offer.id, idempotency_key=key)
+    report = await submit_report(
+        actor=owner, category=ReportCategory.OTHER, description=key, media_dir=media
+    )
+    await _cite(owner, "report", report.id)
+    event = await an_event(shop.admin, title=key)
+    await _cite(owner, "event_signup", (await sign_up(actor=owner, event_id=event.id)).id)
+    idea = await submit_suggestion(actor=owner, title=key, body="More benches")
+    await _cite(owner, "suggestion", idea.id)
+    lot = await PointsLot.filter(account__user_id=owner.user_id).order_by("-id").first()
+    assert lot is not None
+    await _cite(owner, "lot", lot.id)
+    settled = await settle_merchant(
+        actor=shop.admin, merchant_id=shop.merchant.id, period_end=clock.now(), reference=key
+    )
+    await _cite(owner, "settlement", settled.id)
+
+
+async def test_a_history_explained_by_every_kind_of_source_costs_the_same_however_long(
+    client: GraphQLClient, tmp_path: Path
+) -> None:
+    """One batched statement per kind of source: 3 entries of each kind cost what 14 do."""
+    admin = await market.admin()
+    merchant, operator = await market.active_merchant(by=admin)
+    offer = await market.offer_of(merchant, operator, price=1, stock=100)
+    shop = _Shop(admin, merchant, offer)
+    home = await factories.grid()
+    sent_by_entries: dict[int, int] = {}
+    for per_kind in (3, 14):
+        owner = await factories.user(name=f"{per_kind} of each", home_grid=home)
+        for n in range(per_kind):
+            await _one_entry_of_each_kind(owner, shop, tmp_path, key=f"{per_kind}-{n}")
+        with counting_statements() as sent:
+            result = await client.execute(HISTORY_WITH_SOURCES, as_=owner)
+        edges = result["data"]["me"]["pointsHistory"]["edges"]
+        shown = Counter(edge["node"]["source"]["__typename"] for edge in edges)
+        assert shown == dict.fromkeys(SOURCE_KINDS, per_kind), shown
+        sent_by_entries[len(edges)] = len(sent)
+    assert sent_by_entries[21] == sent_by_entries[98], sent_by_entries
+    assert sent_by_entries[98] <= 9, sent_by_entries
