@@ -6,6 +6,7 @@ transaction: a resident short of points cannot book, and a refused booking holds
 The booking's ending settles the hold, in the ending's transaction:
 
     no-show, late cancellation by the booker     post: the points go to the community's pool
+                                                      (reason DEPOSIT_FORFEITED)
     check-in, rejection, early cancellation,     void: the points return to the booker's wallet
     cancellation by staff or by a closure,            (to the lots they came from)
     a request not approved in time
@@ -41,7 +42,7 @@ async def place(*, venue: Venue, booker_id: int, booking_id: int, ends_at: datet
             debit=AccountRef.wallet(booker_id),
             credit=AccountRef.of(pool),
             amount=venue.deposit_points,
-            reason=PointsReason.ADJUSTMENT,
+            reason=PointsReason.DEPOSIT_FORFEITED,  # what a post (a forfeit) records
             source_type=SOURCE_TYPE,
             source_id=booking_id,
             idempotency_key=f"{SOURCE_TYPE}:{booking_id}:deposit",

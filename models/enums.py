@@ -34,6 +34,7 @@ class PointsReason(StrEnum):
     HOLD = "HOLD"
     HOLD_RELEASED = "HOLD_RELEASED"
     SETTLEMENT = "SETTLEMENT"
+    DEPOSIT_FORFEITED = "DEPOSIT_FORFEITED"  # a venue deposit kept: no-show, late cancellation
 
 
 class HoldStatus(StrEnum):

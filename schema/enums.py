@@ -48,6 +48,8 @@ DESCRIPTIONS: dict[type[Enum], tuple[str, dict[str, str]]] = {
             "HOLD": "Set aside until the work is confirmed (a report verified, a check-in).",
             "HOLD_RELEASED": "Set-aside points returned: the hold was voided or posted for less.",
             "SETTLEMENT": "A merchant's points paid out by the community.",
+            "DEPOSIT_FORFEITED": "A venue booking's deposit kept for the pool: a no-show or a "
+            "late cancellation by the booker.",
         },
     ),
     MerchantStatus: (

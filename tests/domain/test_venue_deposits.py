@@ -1,23 +1,28 @@
 """The deposit through every ending of a booking: held on booking, posted to the pool on a
-no-show or a late cancellation, voided on every other ending; the points invariants hold
-after each, and a refusal moves nothing."""
+no-show or a late cancellation (recorded as DEPOSIT_FORFEITED), voided on every other ending;
+the points invariants hold after each, and a refusal moves nothing."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
 
 from community import booking_jobs, bookings, venues
+from community.booking_deposits import SOURCE_TYPE
 from marketplace.funding import fund_pool
 from marketplace.holds import void_stale_holds
 from marketplace.ledger import balance_of
 from models.actor import Actor
-from models.enums import BookingStatus, HoldStatus
+from models.enums import BookingStatus, HoldStatus, PointsReason
 from models.errors import InsufficientPoints, SlotTaken
+from models.ledger import Entry
 from models.points import PointsHold
+from models.sql import current_connection
 from models.venues import Booking, Venue
 from tests import factories
 from tests.domain.market_helpers import fund
@@ -25,6 +30,12 @@ from tests.domain.points_helpers import assert_points_consistent, points_snapsho
 from tests.domain.venue_helpers import NOW, People, at, book, new_venue, people
 
 DEPOSIT = 20
+HELD = [PointsReason.HOLD, PointsReason.HOLD]  # the wallet's entry and the escrow's
+# What both entries of a settled deposit say: a forfeit is no adjustment.
+SETTLED_AS = {
+    HoldStatus.POSTED: PointsReason.DEPOSIT_FORFEITED,
+    HoldStatus.VOIDED: PointsReason.HOLD_RELEASED,
+}
 
 
 @dataclass
@@ -50,12 +61,26 @@ async def hold_of(booking: Booking) -> PointsHold:
     return await PointsHold.get(id=booking.deposit_hold_id)
 
 
+async def deposit_reasons(booking: Booking) -> list[PointsReason]:
+    """What each entry of the booking's deposit says, in the order they were written."""
+    entries = await Entry.filter(
+        transfer__source_type=SOURCE_TYPE, transfer__source_id=booking.id
+    ).order_by("id")
+    return [entry.reason for entry in entries]
+
+
+def settled(status: HoldStatus) -> list[PointsReason]:
+    """A settled deposit's entries: held, then both sides saying how the hold ended."""
+    return [*HELD, SETTLED_AS[status], SETTLED_AS[status]]
+
+
 async def ended(
     s: Setting, booking: Booking, status: HoldStatus, *, balance: int, pool: int
 ) -> None:
-    """The hold ended as `status`; the resident holds `balance`, the pool `pool` more than
-    before; every invariant holds."""
+    """The hold ended as `status`, its entries saying why; the resident holds `balance`, the
+    pool `pool` more than before; every invariant holds."""
     assert (await hold_of(booking)).status is status
+    assert await deposit_reasons(booking) == settled(status)
     assert await balance_of(user_id=booking.booker_id) == balance
     assert await pool_balance(s.cast.admin.community_id) == s.pool_before + pool
     await assert_points_consistent()
@@ -73,6 +98,7 @@ async def test_booking_holds_the_deposit() -> None:
         booking.id,
     )
     assert await balance_of(user_id=s.cast.resident.user_id) == 100 - DEPOSIT
+    assert await deposit_reasons(booking) == HELD
     await assert_points_consistent()
 
 
@@ -81,6 +107,7 @@ async def test_an_early_cancellation_returns_the_deposit() -> None:
     booking = await book(s.cast.resident, s.hall, at(1, 10), at(1, 11))
     await bookings.cancel_booking(actor=s.cast.resident, booking_id=booking.id, now=at(1, 7, 59))
     await ended(s, booking, HoldStatus.VOIDED, balance=100, pool=0)
+    assert PointsReason.DEPOSIT_FORFEITED not in await deposit_reasons(booking)
 
 
 async def test_a_late_cancellation_forfeits_the_deposit_to_the_pool() -> None:
@@ -190,6 +217,7 @@ async def test_the_no_show_job_run_twice_at_once_forfeits_each_deposit_once() ->
     assert sum(counts) == len(made) == 6
     for booking in made:
         assert (await hold_of(booking)).status is HoldStatus.POSTED
+        assert await deposit_reasons(booking) == settled(HoldStatus.POSTED)
     assert await balance_of(user_id=s.cast.resident.user_id) == 100 - 3 * DEPOSIT
     assert await pool_balance(s.cast.admin.community_id) == s.pool_before + 6 * DEPOSIT
     assert await Booking.filter(status=BookingStatus.NO_SHOW).count() == 6
@@ -214,3 +242,18 @@ async def test_racing_bookings_of_one_time_hold_one_deposit() -> None:
     balances = [await balance_of(user_id=who.user_id) for who in crowd]
     assert sorted(balances) == [50 - DEPOSIT] + [50] * 19
     await assert_points_consistent()
+
+
+async def test_a_deposit_held_before_0007_is_forfeited_as_such_and_a_settled_one_stays() -> None:
+    """Migration 0007 relabels the pending deposits placed as ADJUSTMENT, and only those."""
+    s = await setting(check_in_minutes=15)
+    pending = await book(s.cast.resident, s.hall, at(1, 10), at(1, 11))
+    returned = await book(s.cast.neighbour, s.hall, at(1, 12), at(1, 13))
+    await bookings.cancel_booking(actor=s.cast.neighbour, booking_id=returned.id, now=NOW)
+    await PointsHold.filter(source_type=SOURCE_TYPE).update(reason=PointsReason.ADJUSTMENT)
+    migration = import_module("migrations.0007_deposit_forfeited")
+    await migration.relabel_pending_deposits(None, SimpleNamespace(client=current_connection()))
+    assert (await hold_of(pending)).reason is PointsReason.DEPOSIT_FORFEITED
+    assert (await hold_of(returned)).reason is PointsReason.ADJUSTMENT
+    assert await booking_jobs.record_no_shows(now=at(1, 10, 16)) == 1
+    await ended(s, pending, HoldStatus.POSTED, balance=100 - DEPOSIT, pool=DEPOSIT)

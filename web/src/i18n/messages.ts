@@ -176,6 +176,7 @@ const zhCN = {
     HOLD: '待入账',
     HOLD_RELEASED: '待入账退回',
     SETTLEMENT: '商家结算',
+    DEPOSIT_FORFEITED: '场地押金扣除',
   },
   memo: {
     report: '上报 #{id}',
@@ -507,6 +508,7 @@ const en: Messages = {
     HOLD: 'Pending',
     HOLD_RELEASED: 'Pending returned',
     SETTLEMENT: 'Merchant settlement',
+    DEPOSIT_FORFEITED: 'Deposit forfeited',
   },
   memo: {
     report: 'Report #{id}',
