@@ -14,8 +14,8 @@ savepoint, or in a transaction of its own):
                timeout_at: datetime | None = None, memo: str | None = None,
                actor_id: int | None = None, rule_version_id: int | None = None,
                issuance_month: str | None = None) -> PointsHold
-        amount > 0. `reason` is what the credit entry will say when posted (a deposit may
-        use ADJUSTMENT or REDEMPTION, a report REPORT_VERIFIED). The same idempotency key
+        amount > 0. `reason` is what the credit entry will say when posted (a deposit
+        DEPOSIT_FORFEITED, a report REPORT_VERIFIED). The same idempotency key
         returns the first hold; reused for a different hold it is AlreadyExists. A debit
         short of points raises InsufficientPoints (a wallet) or PoolExhausted (the pool).
         A hold with no timeout_at is voided by void_stale_holds once older than its

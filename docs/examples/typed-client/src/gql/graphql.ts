@@ -14,6 +14,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** Date (isoformat) */
+  Date: { input: any; output: any; }
   /** Date with time (isoformat) */
   DateTime: { input: any; output: any; }
   /** Represents a file upload. */
@@ -32,12 +34,73 @@ export type AdjustPointsInput = {
   userId: Scalars['ID']['input'];
 };
 
+/** Book a venue's time. */
+export type BookVenueInput = {
+  /** End, whole slots after the start. */
+  endsAt: Scalars['DateTime']['input'];
+  /** The event held there, booked by its organizer; the booking covers it. */
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  /** How many people come. */
+  partySize: Scalars['Int']['input'];
+  /** What it is for (200 characters). */
+  purpose: Scalars['String']['input'];
+  /** Start, on one of the venue's slots. */
+  startsAt: Scalars['DateTime']['input'];
+  /** The venue. */
+  venueId: Scalars['ID']['input'];
+};
+
+/** Where a venue booking stands. */
+export type BookingStatus =
+  /** Cancelled by the booker, venue staff, or a closure. */
+  | 'CANCELLED'
+  /** The booker showed up and was checked in. */
+  | 'CHECKED_IN'
+  /** Used, and its time is over. */
+  | 'COMPLETED'
+  /** Booked; it holds the time. */
+  | 'CONFIRMED'
+  /** Nobody checked in by the end of the check-in window; the time was released. */
+  | 'NO_SHOW'
+  /** Turned down by venue staff, or not approved before it began. */
+  | 'REJECTED'
+  /** Waiting for venue staff to approve it; it holds the time. */
+  | 'REQUESTED';
+
+/** Cancel a booking before it starts. */
+export type CancelBookingInput = {
+  /** The booking. */
+  bookingId: Scalars['ID']['input'];
+  /** Why, if you like. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Check a booking in on site. */
+export type CheckInBookingInput = {
+  /** The booking. */
+  bookingId: Scalars['ID']['input'];
+  /** The check-in code shown at the venue; bookers need it, staff do not. */
+  code?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Who attended which event. */
 export type CheckInInput = {
   /** The event. */
   eventId: Scalars['ID']['input'];
   /** Who attended. */
   userId: Scalars['ID']['input'];
+};
+
+/** Close a venue for a period. */
+export type CloseVenueInput = {
+  /** When the venue opens again. */
+  endsAt: Scalars['DateTime']['input'];
+  /** Why, told to the holders of bookings. */
+  reason: Scalars['String']['input'];
+  /** When the closure starts. */
+  startsAt: Scalars['DateTime']['input'];
+  /** The venue. */
+  venueId: Scalars['ID']['input'];
 };
 
 /** A new courtyard. */
@@ -94,6 +157,38 @@ export type CreateOfferInput = {
   validUntil?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** A new venue's terms. */
+export type CreateVenueInput = {
+  /** How many days ahead one may book (0-90). */
+  advanceDays: Scalars['Int']['input'];
+  /** Who may book it. */
+  audiences: Array<VenueAudience>;
+  /** Cancelling later than this before the start forfeits the deposit. */
+  cancelDeadlineMinutes: Scalars['Int']['input'];
+  /** How many people it holds (1-10000). */
+  capacity: Scalars['Int']['input'];
+  /** Check-in window either side of the start (5-120). */
+  checkInMinutes: Scalars['Int']['input'];
+  /** Points held as a deposit per booking (0-1000). */
+  depositPoints?: Scalars['Int']['input'];
+  /** What the venue offers. */
+  description?: Scalars['String']['input'];
+  /** Where it is. */
+  location: Scalars['String']['input'];
+  /** The longest booking, whole slots (up to 1440). */
+  maxBookingMinutes: Scalars['Int']['input'];
+  /** How long before its start a booking must be made at the latest. */
+  minNoticeMinutes: Scalars['Int']['input'];
+  /** Its name, unique in the community (60 characters). */
+  name: Scalars['String']['input'];
+  /** Opening hours, at most one window per weekday. */
+  openingHours: Array<OpeningHoursInput>;
+  /** Bookings wait for venue staff to approve them. */
+  requiresApproval?: Scalars['Boolean']['input'];
+  /** Slot length, dividing a day (5-240). */
+  slotMinutes: Scalars['Int']['input'];
+};
+
 /** Who should fix a report. */
 export type DispatchReportInput = {
   /** Who should fix it. */
@@ -108,6 +203,8 @@ export type DispatchReportInput = {
 export type ErrorCode =
   /** Something with that name or number exists already. */
   | 'ALREADY_EXISTS'
+  /** Booking is blocked for a while after repeated no-shows. */
+  | 'BOOKING_BLOCKED'
   /** The wallet has too few points. */
   | 'INSUFFICIENT_POINTS'
   /** Wrong phone or password, or a refresh token that is not valid. */
@@ -116,6 +213,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   /** That step is not possible from the object's current status. */
   | 'INVALID_TRANSITION'
+  /** This month's cap on points issued from the pool is reached. */
+  | 'ISSUANCE_CAP_REACHED'
   /** A per-user limit or daily cap is reached. */
   | 'LIMIT_REACHED'
   /** No such object, or not one the viewer may see. */
@@ -124,10 +223,33 @@ export type ErrorCode =
   | 'OFFER_NOT_AVAILABLE'
   /** No units left. */
   | 'OUT_OF_STOCK'
+  /** The community's reward pool has too few points for this award. */
+  | 'POOL_EXHAUSTED'
   /** Too many attempts; wait and try again. */
   | 'RATE_LIMITED'
+  /** The venue's time overlaps another booking that holds it. */
+  | 'SLOT_TAKEN'
   /** The voucher is used, cancelled, expired or not this merchant's. */
   | 'VOUCHER_NOT_USABLE';
+
+/** When points expire after they are earned. */
+export type ExpiryRule =
+  /** On 31 December of the year after they were earned. */
+  | 'END_OF_FOLLOWING_YEAR'
+  /** A set number of months after they were earned. */
+  | 'MONTHS_AFTER_EARNING'
+  /** They never expire. */
+  | 'NEVER';
+
+/** Top the community's pool up. */
+export type FundPoolInput = {
+  /** Points to add, 1 to 10,000,000. */
+  amount: Scalars['Int']['input'];
+  /** A client-chosen key: retrying with the same key never funds twice. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Where the points' value comes from (required). */
+  memo: Scalars['String']['input'];
+};
 
 /** A role to give a user. */
 export type GrantRoleInput = {
@@ -176,20 +298,40 @@ export type OfferStatus =
   /** Held back for now; can be resumed. */
   | 'PAUSED';
 
+/** One weekday's opening hours. */
+export type OpeningHoursInput = {
+  /** Closing time, HH:MM; at or before `opens` means the next day (18:00-02:00 runs past midnight, 00:00-00:00 is all day). */
+  closes: Scalars['String']['input'];
+  /** Opening time, HH:MM (24-hour, local). */
+  opens: Scalars['String']['input'];
+  /** The day. */
+  weekday: Weekday;
+};
+
 /** Why points moved. */
 export type PointsReason =
   /** Added or taken by an admin by hand. */
   | 'ADJUSTMENT'
+  /** A venue booking's deposit kept for the pool: a no-show or a late cancellation by the booker. */
+  | 'DEPOSIT_FORFEITED'
   /** Earned: attended an event. */
   | 'EVENT_ATTENDED'
-  /** Back from a voucher that expired unused. */
+  /** A voucher lapsed unused (back to its holder), or points lapsed (back to the pool). */
   | 'EXPIRY'
+  /** Put into the reward pool by an admin. */
+  | 'FUNDING'
+  /** Set aside until the work is confirmed (a report verified, a check-in). */
+  | 'HOLD'
+  /** Set-aside points returned: the hold was voided or posted for less. */
+  | 'HOLD_RELEASED'
   /** Spent on a voucher. */
   | 'REDEMPTION'
   /** Back from a cancelled voucher. */
   | 'REFUND'
   /** Earned: a report was verified. */
   | 'REPORT_VERIFIED'
+  /** A merchant's points paid out by the community. */
+  | 'SETTLEMENT'
   /** Earned: a suggestion was adopted. */
   | 'SUGGESTION_ADOPTED';
 
@@ -233,6 +375,14 @@ export type RegisterMerchantInput = {
   name: Scalars['String']['input'];
 };
 
+/** Turn a requested booking down. */
+export type RejectBookingInput = {
+  /** The booking. */
+  bookingId: Scalars['ID']['input'];
+  /** Why, shown to the booker. */
+  reason: Scalars['String']['input'];
+};
+
 /** A report and a note for the step. */
 export type ReportActionInput = {
   /** A note kept in the timeline. */
@@ -271,7 +421,9 @@ export type ReportStatus =
   /** Reported, waiting for its grid's staff. */
   | 'SUBMITTED'
   /** Checked on site; the reporter earned points. */
-  | 'VERIFIED';
+  | 'VERIFIED'
+  /** Taken back by its reporter before it was dispatched. */
+  | 'WITHDRAWN';
 
 /** A fixed report, with photos of the fix. */
 export type ResolveReportInput = {
@@ -328,12 +480,32 @@ export type SetHomeGridInput = {
   userId: Scalars['ID']['input'];
 };
 
+/** Set how points expire and the monthly issuance cap. */
+export type SetPointsPolicyInput = {
+  /** For MONTHS_AFTER_EARNING: 1 to 120 months. */
+  expiryMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** The rule for points earned from now. */
+  expiryRule: ExpiryRule;
+  /** Most points awarded or held a month; null for no cap. */
+  monthlyIssuanceCap?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A category's new service level. */
 export type SetServiceLevelInput = {
   /** The report category. */
   category: ReportCategory;
   /** Hours from submission to verification. */
   hours: Scalars['Float']['input'];
+};
+
+/** Close a merchant's period against a payment. */
+export type SettleMerchantInput = {
+  /** The merchant to settle. */
+  merchantId: Scalars['ID']['input'];
+  /** Vouchers used before this moment are settled; it must be in the past. */
+  periodEnd: Scalars['DateTime']['input'];
+  /** The community's payment reference. */
+  reference: Scalars['String']['input'];
 };
 
 /** Where a signup for an event stands. */
@@ -346,6 +518,17 @@ export type SignupStatus =
   | 'CONFIRMED'
   /** Waiting for a place. */
   | 'WAITLISTED';
+
+/** Whether a slot of a venue can be booked. */
+export type SlotState =
+  /** The venue is closed then. */
+  | 'CLOSED'
+  /** Open and not booked: it can be booked. */
+  | 'FREE'
+  /** Held by a booking. */
+  | 'TAKEN'
+  /** Past, within the minimum notice, or beyond the advance booking window. */
+  | 'UNAVAILABLE';
 
 /** A new report. */
 export type SubmitReportInput = {
@@ -409,11 +592,54 @@ export type UpdateOfferInput = {
   validUntil?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** Changes to a venue's terms; what is not given stays. */
+export type UpdateVenueInput = {
+  /** New advance window. */
+  advanceDays?: InputMaybe<Scalars['Int']['input']>;
+  /** New audiences. */
+  audiences?: InputMaybe<Array<VenueAudience>>;
+  /** New cancellation deadline. */
+  cancelDeadlineMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** New capacity. */
+  capacity?: InputMaybe<Scalars['Int']['input']>;
+  /** New check-in window. */
+  checkInMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** New deposit, for bookings made from now on. */
+  depositPoints?: InputMaybe<Scalars['Int']['input']>;
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New location. */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** New longest booking. */
+  maxBookingMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** New minimum notice. */
+  minNoticeMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New opening hours (the whole week). */
+  openingHours?: InputMaybe<Array<OpeningHoursInput>>;
+  /** Whether bookings need approval from now on. */
+  requiresApproval?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New slot length. */
+  slotMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** The venue. */
+  venueId: Scalars['ID']['input'];
+};
+
 /** The voucher a customer shows. */
 export type UseVoucherInput = {
   /** The voucher's code, typed or scanned. */
   code: Scalars['String']['input'];
 };
+
+/** Who may book a venue. */
+export type VenueAudience =
+  /** Grid members and full-time grid workers. */
+  | 'GRID_STAFF'
+  /** Operators of merchants. */
+  | 'MERCHANT'
+  /** Residents of the community. */
+  | 'RESIDENT';
 
 /** Where a voucher is in its life. */
 export type VoucherStatus =
@@ -425,6 +651,23 @@ export type VoucherStatus =
   | 'ISSUED'
   /** Taken by the merchant. */
   | 'USED';
+
+/** A day of the week, in the community's time zone (Asia/Shanghai). */
+export type Weekday =
+  /** Friday (星期五). */
+  | 'FRIDAY'
+  /** Monday (星期一). */
+  | 'MONDAY'
+  /** Saturday (星期六). */
+  | 'SATURDAY'
+  /** Sunday (星期日). */
+  | 'SUNDAY'
+  /** Thursday (星期四). */
+  | 'THURSDAY'
+  /** Tuesday (星期二). */
+  | 'TUESDAY'
+  /** Wednesday (星期三). */
+  | 'WEDNESDAY';
 
 export type LoginMutationVariables = Exact<{
   phone: Scalars['String']['input'];
