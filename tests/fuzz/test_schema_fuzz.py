@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import functools
 import logging
 import os
@@ -119,14 +118,9 @@ KNOWN_STRINGS: list[str] = ["-"]
 
 
 def _b64(text: str) -> str:
+    """Any text as a global id, digits out of range included: resolvers.ids.global_id only
+    makes ids the gateway would issue."""
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _unb64(value: str) -> str | None:
-    try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
 
 
 _text = st.text(st.characters(codec="utf-8"))
