@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import TracebackType
@@ -21,8 +20,6 @@ import pytest
 from starlette.types import ASGIApp, Message
 
 from community import reports
-from gateway.pubsub import RedisBroker
-from gateway.services import Services
 from marketplace import history
 from models.actor import Actor
 from models.civic import Report
@@ -32,6 +29,7 @@ from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
 from tests.harness.market import active_merchant, offer_of
+from tests.harness.pubsub import listening
 from tests.harness.reports import Crew, walk
 
 PROTOCOL = "graphql-transport-ws"
@@ -133,33 +131,6 @@ async def live(client: GraphQLClient) -> AsyncIterator[GraphQLClient]:
     """The client, with its broker (and Redis reader) closed after the test."""
     yield client
     await client.services.close()
-
-
-async def listening(services: Services, channel: str) -> None:
-    """Wait until a subscription listens on `channel`, and, with Redis, until the shared
-    pattern subscription delivers: a message published before then would be lost."""
-    broker = services.broker
-    for _ in range(int(WAIT / 0.01)):
-        if channel in broker.fanout.channels():  # type: ignore[attr-defined]
-            break
-        await asyncio.sleep(0.01)
-    else:
-        raise AssertionError(f"nobody listens on {channel}")
-    if not isinstance(broker, RedisBroker):
-        return
-    probe = f"probe:{uuid.uuid4().hex}"
-    messages = broker.subscribe(probe)
-    arrived = asyncio.ensure_future(anext(messages))
-    try:
-        for _ in range(100):
-            await broker.publish(probe, "ping")
-            done, _ = await asyncio.wait({arrived}, timeout=0.05)
-            if done:
-                return
-        raise AssertionError("the Redis subscriber never came up")
-    finally:
-        arrived.cancel()
-        await messages.aclose()  # type: ignore[attr-defined]
 
 
 async def submitted(reporter: Actor, grid_id: int, media: Path) -> Report:

@@ -14,8 +14,8 @@ import pytest
 
 from gateway.services import Services
 from gateway.settings import Settings, SettingsError
-from tests.api.test_subscriptions import listening
 from tests.dbsetup import TEST_REDIS_URL
+from tests.harness.pubsub import listening
 
 QUIET_SECONDS = 0.3
 needs_redis = pytest.mark.skipif(TEST_REDIS_URL is None, reason="needs GRIDPOINTS_TEST_REDIS_URL")
