@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { gql, newResident } from './api'
+import { DEMO, gql, login, newResident } from './api'
 import { checkPage } from './checks'
 import { logIn, personContext } from './people'
 
@@ -10,23 +10,27 @@ const chinaDay = (offset: number): string => new Date(Date.now() + 8 * 3600_000 
 const chinaClock = (iso: string): string =>
   new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso))
 
-/** The first day from tomorrow on with a free slot at the venue, and that slot. */
-async function freeSlot(venueId: string, token: string): Promise<{ day: string; slot: Slot }> {
-  for (let offset = 1; offset <= 7; offset++) {
+async function venueId(name: string, token: string): Promise<string> {
+  const venues = await gql<{ venues: Array<{ id: string; name: string }> }>('{ venues { id name } }', {}, token)
+  return venues.venues.find((v) => v.name === name)!.id
+}
+
+/** The first day from `from` days ahead with a free slot at the venue, and that slot. */
+async function freeSlot(venueId: string, token: string, from = 1): Promise<{ day: string; slot: Slot }> {
+  for (let offset = from; offset <= from + 7; offset++) {
     const day = chinaDay(offset)
     const data = await gql<{ venueSlots: Slot[] }>('query($v: ID!, $d: Date!) { venueSlots(venueId: $v, date: $d) { startsAt state } }', { v: venueId, d: day }, token)
     const slot = data.venueSlots.find((s) => s.state === 'FREE')
     if (slot) return { day, slot }
   }
-  throw new Error('the demo reading room has no free slot this week')
+  throw new Error('the demo venue has no free slot this week')
 }
 
 test('a resident books a free slot of the reading room, sees it in my bookings, and cancels it', async ({ browser }) => {
   test.slow() // three pages through axe
   const resident = await newResident('赵晓雯')
-  const venues = await gql<{ venues: Array<{ id: string; name: string }> }>('{ venues { id name } }', {}, resident.token)
-  const room = venues.venues.find((v) => v.name === '阅览室')!
-  const { day, slot } = await freeSlot(room.id, resident.token)
+  const room = await venueId('阅览室', resident.token)
+  const { day, slot } = await freeSlot(room, resident.token)
   const clock = chinaClock(slot.startsAt)
 
   const page = await (await personContext(browser, 'resident')).newPage()
@@ -80,6 +84,30 @@ test('a resident books a free slot of the reading room, sees it in my bookings, 
     '{ myBookings(first: 10) { edges { node { status purpose } } } }', {}, resident.token,
   )
   expect(mine.myBookings.edges.map((e) => e.node)).toEqual([{ status: 'CANCELLED', purpose: '亲子绘本阅读' }])
-  const after = await gql<{ venueSlots: Slot[] }>('query($v: ID!, $d: Date!) { venueSlots(venueId: $v, date: $d) { startsAt state } }', { v: room.id, d: day }, resident.token)
+  const after = await gql<{ venueSlots: Slot[] }>('query($v: ID!, $d: Date!) { venueSlots(venueId: $v, date: $d) { startsAt state } }', { v: room, d: day }, resident.token)
   expect(after.venueSlots.find((s) => s.startsAt === slot.startsAt)?.state).toBe('FREE')
+})
+
+test('a request for the activity centre waits for approval, and its badge changes live when staff approve it', async ({ browser }) => {
+  const resident = await newResident('钱建国')
+  const hall = await venueId('社区活动中心', resident.token)
+  const { slot } = await freeSlot(hall, resident.token, 2) // the centre wants a day's notice
+  const booked = await gql<{ bookVenue: { booking: { id: string; status: string } | null; errors: unknown[] } }>(
+    'mutation($i: BookVenueInput!) { bookVenue(input: $i) { booking { id status } errors { code message } } }',
+    { i: { venueId: hall, startsAt: slot.startsAt, endsAt: new Date(Date.parse(slot.startsAt) + 3600_000).toISOString(), partySize: 30, purpose: '太极拳练习' } },
+    resident.token,
+  )
+  expect(booked.bookVenue.booking?.status).toBe('REQUESTED')
+
+  const page = await (await personContext(browser, 'resident')).newPage()
+  const subscribed = new Promise<void>((resolve) =>
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => String(frame.payload).includes('BookingUpdated') && resolve())),
+  )
+  await logIn(page, resident.phone, resident.password, '/bookings')
+  const booking = page.getByTestId('booking').filter({ hasText: '太极拳练习' })
+  await expect(booking.getByTestId('booking-status')).toHaveText('待审核')
+  await subscribed
+
+  await gql('mutation($b: ID!) { approveBooking(bookingId: $b) { errors { code } } }', { b: booked.bookVenue.booking!.id }, await login(DEMO.admin))
+  await expect(booking.getByTestId('booking-status')).toHaveText('已预约')
 })
