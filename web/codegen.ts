@@ -20,7 +20,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', Upload: 'File' },
+        scalars: { Date: 'string', DateTime: 'string', Upload: 'File' },
       },
     },
   },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { buildSchema, type GraphQLEnumType } from 'graphql'
 import { mount } from '@vue/test-utils'
 import {
+  bookingBadge,
   merchantBadge,
   offerBadge,
   reportBadge,
@@ -32,6 +33,12 @@ describe('status badges', () => {
     expect(tones(signupBadge, ['CONFIRMED', 'WAITLISTED', 'ATTENDED', 'CANCELLED'])).toEqual(['ok', 'ok', 'ok', 'ok'])
   })
 
+  it('colour bookings that hold or used their time, wait for approval, or were lost apart', () => {
+    expect(tones(bookingBadge, ['CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'REQUESTED', 'REJECTED', 'CANCELLED', 'NO_SHOW'])).toEqual([
+      'ok', 'ok', 'ok', 'warn', 'bad', 'bad', 'bad',
+    ])
+  })
+
   it('give every value the schema can send a colour and a label the catalogue has', () => {
     const schema = buildSchema(readFileSync('../schema.graphql', 'utf8'))
     const values = (name: string): string[] =>
@@ -43,6 +50,7 @@ describe('status badges', () => {
       ['VoucherStatus', voucherBadge],
       ['SuggestionStatus', suggestionBadge],
       ['SignupStatus', signupBadge],
+      ['BookingStatus', bookingBadge],
     ]
     for (const [name, badge] of tables) {
       for (const status of values(name)) {

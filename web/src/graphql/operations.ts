@@ -317,3 +317,79 @@ export const SettlementDocument = graphql(`
     }
   }
 `)
+
+// --- venues (场馆预约)
+
+export const VenueTermsFragment = graphql(`
+  fragment VenueTerms on Venue {
+    id name description location capacity slotMinutes maxBookingMinutes advanceDays
+    minNoticeMinutes cancelDeadlineMinutes requiresApproval depositPoints audiences
+    openingHours { weekday opens closes overnight }
+    closures { startsAt endsAt reason }
+  }
+`)
+
+export const VenuesDocument = graphql(`
+  query Venues {
+    venues { ...VenueTerms }
+  }
+`)
+
+export const VenueDayDocument = graphql(`
+  query VenueDay($id: ID!, $date: Date!) {
+    node(id: $id) {
+      ... on Venue { ...VenueTerms }
+    }
+    venueSlots(venueId: $id, date: $date) { startsAt endsAt state }
+  }
+`)
+
+// My bookings shows the query's answer, then each pushed update, in its place.
+export const MyBookingFragment = graphql(`
+  fragment MyBooking on Booking {
+    id status startsAt endsAt partySize purpose depositPoints rejectReason cancelReason
+    cancelledLate checkedInAt checkInOpensAt checkInClosesAt calendarUrl
+    venue { id name location cancelDeadlineMinutes }
+  }
+`)
+
+export const MyBookingsDocument = graphql(`
+  query MyBookings {
+    myBookings(first: 50) {
+      edges { node { ...MyBooking } }
+    }
+  }
+`)
+
+export const BookingUpdatedDocument = graphql(`
+  subscription BookingUpdated {
+    bookingUpdated { ...MyBooking }
+  }
+`)
+
+export const BookVenueDocument = graphql(`
+  mutation BookVenue($input: BookVenueInput!) {
+    bookVenue(input: $input) {
+      booking { id status startsAt endsAt }
+      errors { code field message }
+    }
+  }
+`)
+
+export const CancelBookingDocument = graphql(`
+  mutation CancelBooking($input: CancelBookingInput!) {
+    cancelBooking(input: $input) {
+      booking { ...MyBooking }
+      errors { code field message }
+    }
+  }
+`)
+
+export const CheckInBookingDocument = graphql(`
+  mutation CheckInBooking($input: CheckInBookingInput!) {
+    checkInBooking(input: $input) {
+      booking { ...MyBooking }
+      errors { code field message }
+    }
+  }
+`)

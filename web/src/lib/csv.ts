@@ -1,3 +1,5 @@
+import { saveBlob } from './download'
+
 /** CSV for spreadsheets: RFC 4180 quoting, CRLF lines, and a UTF-8 byte-order mark so that
  * Excel opens the Chinese text as UTF-8 rather than the system's legacy code page. */
 export const BOM = '\uFEFF'
@@ -14,12 +16,5 @@ export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number | null |
 }
 
 export function downloadCsv(filename: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = filename
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
+  saveBlob(filename, new Blob([csv], { type: 'text/csv;charset=utf-8' }))
 }

@@ -22,3 +22,22 @@ export function chinaDayStart(day: string): string {
 export function chinaDay(date: Date): string {
   return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
+
+/** HH:MM of an instant in China. */
+export function formatTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso))
+}
+
+/** A yyyy-mm-dd day as a person reads it: month, day and weekday. */
+export function formatDay(day: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, month: 'long', day: 'numeric', weekday: 'short' }).format(
+    new Date(chinaDayStart(day)),
+  )
+}
+
+/** The yyyy-mm-dd day `days` after another. */
+export function addDays(day: string, days: number): string {
+  const noon = new Date(`${day}T12:00:00Z`)
+  noon.setUTCDate(noon.getUTCDate() + days)
+  return noon.toISOString().slice(0, 10)
+}

@@ -1,4 +1,5 @@
 import type {
+  BookingStatus,
   MerchantStatus,
   OfferStatus,
   ReportStatus,
@@ -38,3 +39,10 @@ export const suggestionBadge = badges<SuggestionStatus>('suggestionStatus', { SU
 
 // The events page shows one's own signup in the same colour whatever its state.
 export const signupBadge = badges<SignupStatus>('signupStatus', { CONFIRMED: 'ok', WAITLISTED: 'ok', ATTENDED: 'ok', CANCELLED: 'ok' })
+
+// A venue booking: holding its time or used (ok), waiting for approval (warn), or lost (bad).
+export const bookingBadge = badges<BookingStatus>('bookingStatus', {
+  CONFIRMED: 'ok', CHECKED_IN: 'ok', COMPLETED: 'ok',
+  REQUESTED: 'warn',
+  REJECTED: 'bad', CANCELLED: 'bad', NO_SHOW: 'bad',
+})
