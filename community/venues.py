@@ -53,8 +53,10 @@ def is_venue_staff(actor: Actor) -> bool:
     return actor.has(*VENUE_STAFF)
 
 
-def may_book(actor: Actor, venue: Venue) -> bool:
-    """Admins, and anyone holding a role of one of the venue's audiences."""
+def may_book(actor: Actor | None, venue: Venue) -> bool:
+    """Admins, and anyone holding a role of one of the venue's audiences; nobody anonymous."""
+    if actor is None:
+        return False
     if actor.is_admin:
         return True
     return any(actor.has(*AUDIENCE_ROLES[VenueAudience(a)]) for a in venue.audiences)

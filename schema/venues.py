@@ -188,6 +188,13 @@ class VenueType(Node):
     async def check_in_code(self, info: Info) -> str | None:
         return venues.check_in_code(await info.context.scope.viewer(), self.row)
 
+    @strawberry.field(
+        description="Whether the viewer may book it: admins, and holders of a role of one of "
+        "its audiences; false for anonymous callers."
+    )
+    async def may_book(self, info: Info) -> bool:
+        return venues.may_book(await info.context.scope.viewer(), self.row)
+
     @strawberry.field(description="Closures that have not ended yet, soonest first.")
     async def closures(self, info: Info) -> list[VenueClosureType]:
         rows = await resolve.closures(info.context.scope, self.row.id)

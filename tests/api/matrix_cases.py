@@ -25,7 +25,8 @@ from tests.api.client import GraphQLClient
 from tests.api.matrix_fixtures import client, world  # noqa: F401
 from tests.api.matrix_table import DATA, FORBIDDEN, NULL, UNAUTHENTICATED
 from tests.api.matrix_world import PASSWORD, World, new_phone, next_half_hour, tomorrow_at, unique
-from tests.api.test_subscriptions import GraphQLWebSocket, listening
+from tests.api.test_subscriptions import GraphQLWebSocket
+from tests.harness.pubsub import listening
 
 S = ReportStatus
 # Where the matrix's logins come from: not the address every other test's logins count against.

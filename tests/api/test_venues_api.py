@@ -17,16 +17,17 @@ from community.booking_rules import COMMUNITY_TZ, local
 from gateway import jobs
 from marketplace.funding import fund_pool
 from models.actor import Actor
-from models.enums import BookingStatus, Role
+from models.enums import BookingStatus, Role, VenueAudience
 from models.venues import Booking, Venue
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient, make_client
-from tests.api.test_subscriptions import GraphQLWebSocket, listening
+from tests.api.test_subscriptions import GraphQLWebSocket
 from tests.dbsetup import TEST_REDIS_URL
 from tests.domain.market_helpers import fund
 from tests.domain.points_helpers import assert_points_consistent
 from tests.domain.venue_helpers import HALL, every_day
+from tests.harness.pubsub import listening
 from tests.statements import counting_statements
 
 VENUES = "{ venues { id name slotMinutes openingHours { weekday opens closes overnight } } }"
@@ -94,6 +95,24 @@ async def book(
     result = await live.execute(BOOK, variables, as_=who)
     payload: dict[str, Any] = result["data"]["bookVenue"]
     return payload
+
+
+async def test_may_book_says_who_may_book_each_venue(live: GraphQLClient) -> None:
+    admin = await factories.user(Role.COMMUNITY_ADMIN, name="Admin")
+    resident = await factories.user(name="Wang Fang")
+    merchant = await factories.user(Role.MERCHANT, name="Shopkeeper")
+    await open_hall(admin)
+    staff_only = frozenset({VenueAudience.GRID_STAFF, VenueAudience.MERCHANT})
+    await open_hall(admin, name="Meeting room", audiences=staff_only)
+    assert not venues.may_book(None, await Venue.get(name="Meeting room"))
+
+    async def may_book(who: Actor) -> dict[str, bool]:
+        listed = await live.execute("{ venues { name mayBook } }", as_=who)
+        return {venue["name"]: venue["mayBook"] for venue in listed["data"]["venues"]}
+
+    assert await may_book(resident) == {"Community hall": True, "Meeting room": False}
+    assert await may_book(merchant) == {"Community hall": True, "Meeting room": True}
+    assert await may_book(admin) == {"Community hall": True, "Meeting room": True}
 
 
 async def test_a_resident_finds_a_free_slot_books_it_and_cancels_it(live: GraphQLClient) -> None:

@@ -22,7 +22,8 @@ from models.people import User, UserRole
 from resolvers.ids import global_id
 from tests import factories
 from tests.api.client import GraphQLClient
-from tests.api.test_subscriptions import WAIT, GraphQLWebSocket, listening
+from tests.api.test_subscriptions import WAIT, GraphQLWebSocket
+from tests.harness.pubsub import listening
 
 ME = "{ me { displayName roles } }"
 

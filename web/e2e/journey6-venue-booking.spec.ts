@@ -111,3 +111,17 @@ test('a request for the activity centre waits for approval, and its badge change
   await gql('mutation($b: ID!) { approveBooking(bookingId: $b) { errors { code } } }', { b: booked.bookVenue.booking!.id }, await login(DEMO.admin))
   await expect(booking.getByTestId('booking-status')).toHaveText('已预约')
 })
+
+test('a venue the resident may not book says so, and none of its slots can be chosen', async ({ browser }) => {
+  const resident = await newResident('孙立红')
+  const meeting = await venueId('会议室', resident.token) // for grid staff and merchants
+  const { day, slot } = await freeSlot(meeting, resident.token)
+  const page = await (await personContext(browser, 'resident')).newPage()
+  await logIn(page, resident.phone, resident.password, `/venues/${meeting}`)
+  await expect(page.getByRole('heading', { name: '会议室' })).toBeVisible()
+  await expect(page.getByTestId('not-for-you')).toContainText('您的身份不能预约此场馆')
+  await page.getByLabel('日期').selectOption(day)
+  await expect(page.getByTestId('slot').filter({ hasText: chinaClock(slot.startsAt) })).toContainText('可约')
+  for (const slot of await page.getByTestId('slot').all()) await expect(slot).toBeDisabled()
+  await expect(page.getByTestId('booking-form')).toHaveCount(0)
+})

@@ -323,7 +323,7 @@ export const SettlementDocument = graphql(`
 export const VenueTermsFragment = graphql(`
   fragment VenueTerms on Venue {
     id name description location capacity slotMinutes maxBookingMinutes advanceDays
-    minNoticeMinutes cancelDeadlineMinutes requiresApproval depositPoints audiences
+    minNoticeMinutes cancelDeadlineMinutes requiresApproval depositPoints audiences mayBook
     openingHours { weekday opens closes overnight }
     closures { startsAt endsAt reason }
   }
