@@ -154,7 +154,7 @@ def _is_retry(booking: Booking | None, wanted: _Wanted) -> TypeGuard[Booking]:
     """A retry: the booker already holds exactly this time of this venue."""
     return (
         booking is not None
-        and booking.booker_id == wanted.actor.user_id
+        and is_own(wanted.actor, booking)
         and booking.starts_at == wanted.starts
         and booking.ends_at == wanted.ends
     )

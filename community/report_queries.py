@@ -34,11 +34,6 @@ def visible_reports(actor: Actor) -> Q:
     return community & (mine if grids is None else mine | grids)
 
 
-async def can_see_report(actor: Actor, report: Report) -> bool:
-    """visible_reports for one report already loaded (one statement)."""
-    return await Report.filter(visible_reports(actor), id=report.id).exists()
-
-
 async def get_report(*, actor: Actor, report_id: int) -> Report:
     """One report the actor may see, else NotFound (one statement)."""
     report = await Report.filter(visible_reports(actor), id=report_id).first()

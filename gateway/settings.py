@@ -82,6 +82,12 @@ def _channel_prefix_default(data: dict[str, Any]) -> str:
 _DERIVED_DEFAULTS = {"cors_origins": _cors_default, "channel_prefix": _channel_prefix_default}
 
 
+def _empty_means_unset(key: str, value: Any) -> bool:
+    """An empty channel prefix is no prefix given, as for the optional settings (an empty
+    CORS list, by contrast, means no origins)."""
+    return value == "" and key in ("channel_prefix", _variable("channel_prefix"))
+
+
 Optional = Annotated[str | None, BeforeValidator(_unset_if_empty)]
 OptionalPath = Annotated[Path | None, BeforeValidator(_unset_if_empty)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -160,12 +166,13 @@ class Settings(BaseSettings):
     def _fill_derived_defaults(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        given = {key: value for key, value in data.items() if not _empty_means_unset(key, value)}
         missing = {
-            name: default(data)
+            name: default(given)
             for name, default in _DERIVED_DEFAULTS.items()
-            if _given(data, name) is None
+            if _given(given, name) is None
         }
-        return {**data, **missing}
+        return {**given, **missing}
 
     @property
     def production(self) -> bool:

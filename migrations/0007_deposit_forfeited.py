@@ -5,6 +5,11 @@ lists reasons, so only the descriptions Tortoise keeps in its state change. Depo
 before this migration were placed as ADJUSTMENT; the pending ones are relabelled, so a no-show
 after the upgrade is recorded as forfeited too. Past entries stay as they were written: the
 ledger is never edited.
+
+Code from before 0007 cannot load a row carrying the new value, so stop it before migrating
+(as `migrate` runs before the gateways start in docker-compose.yml). Going back to 0006 labels
+every deposit hold ADJUSTMENT again, and is refused once a forfeit has been posted with the
+new reason: those ledger entries cannot be relabelled.
 """
 
 from importlib import import_module
@@ -50,10 +55,24 @@ async def relabel_pending_deposits(apps, schema_editor) -> None:
     )
 
 
-async def label_pending_deposits_as_before(apps, schema_editor) -> None:
-    await schema_editor.client.execute_script(
-        PENDING_DEPOSITS.format(new="ADJUSTMENT", old="DEPOSIT_FORFEITED")
-    )
+POSTED_FORFEITS = (
+    "SELECT (SELECT count(*) FROM points_transfer WHERE reason = 'DEPOSIT_FORFEITED')"
+    " + (SELECT count(*) FROM points_entry WHERE reason = 'DEPOSIT_FORFEITED') AS posted"
+)
+DEPOSITS_AS_BEFORE = (
+    "UPDATE points_hold SET reason = 'ADJUSTMENT' "
+    "WHERE source_type = 'venue_booking' AND reason = 'DEPOSIT_FORFEITED'"
+)
+
+
+async def label_deposits_as_before(apps, schema_editor) -> None:
+    rows = await schema_editor.client.execute_query_dict(POSTED_FORFEITS)
+    if int(rows[0]["posted"]):
+        raise RuntimeError(
+            "0007 cannot be undone: forfeited deposits were posted as DEPOSIT_FORFEITED, "
+            "which code before 0007 cannot read."
+        )
+    await schema_editor.client.execute_script(DEPOSITS_AS_BEFORE)
 
 
 class Migration(migrations.Migration):
@@ -72,5 +91,5 @@ class Migration(migrations.Migration):
             )
             for model, column in REASON_COLUMNS
         ),
-        ops.RunPython(relabel_pending_deposits, label_pending_deposits_as_before),
+        ops.RunPython(relabel_pending_deposits, label_deposits_as_before),
     ]

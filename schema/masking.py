@@ -31,18 +31,26 @@ _UNREACHABLE = (
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.OperatorInterventionError,  # SQLSTATE 57: shutting down, crashed, starting
     asyncpg.exceptions.ConnectionDoesNotExistError,
-    # A connection the server terminated mid-operation can leave asyncpg's protocol in a
-    # state it refuses to leave ("cannot switch to state 12; another operation (2) is in
-    # progress", MagicStack/asyncpg#1069); SQLAlchemy treats it as a disconnect too.
-    asyncpg.exceptions.InternalClientError,
 )
+# A connection the server terminated mid-operation can leave asyncpg's protocol in a state it
+# refuses to leave (MagicStack/asyncpg#1069; SQLAlchemy treats it as a disconnect too). Other
+# InternalClientErrors (pool misuse, codecs) are bugs and stay internal errors.
+_BROKEN_PROTOCOL = "cannot switch to state"
+
+
+def _unreachable(error: BaseException) -> bool:
+    if isinstance(error, _UNREACHABLE):
+        return True
+    return isinstance(error, asyncpg.exceptions.InternalClientError) and _BROKEN_PROTOCOL in str(
+        error
+    )
 
 
 def database_unreachable(error: BaseException | None) -> bool:
     """Is this (or what caused it) the database being down or restarting?"""
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, _UNREACHABLE):
+        if _unreachable(error):
             return True
         error = error.__cause__ or error.__context__
         seen += 1

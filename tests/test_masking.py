@@ -24,7 +24,9 @@ def _raised_from(cause: BaseException) -> OperationalError:
         asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator"),
         asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
         asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle"),
-        asyncpg.exceptions.InternalClientError("cannot switch to state 12"),
+        asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 12; another operation (2) is in progress"
+        ),
     ],
     ids=lambda error: type(error).__name__,
 )
@@ -37,7 +39,12 @@ def test_a_lost_or_restarting_database_is_unavailable_even_when_wrapped(
 
 @pytest.mark.parametrize(
     "error",
-    [ValueError("bad"), asyncpg.exceptions.UniqueViolationError("duplicate key"), None],
+    [
+        ValueError("bad"),
+        asyncpg.exceptions.UniqueViolationError("duplicate key"),
+        asyncpg.exceptions.InternalClientError("unexpected codec error"),
+        None,
+    ],
     ids=lambda error: type(error).__name__,
 )
 def test_anything_else_is_not(error: BaseException | None) -> None:

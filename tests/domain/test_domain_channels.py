@@ -36,6 +36,8 @@ def test_a_prefix_from_the_environment_is_read_and_a_glob_refused(
 ) -> None:
     monkeypatch.setenv("GRIDPOINTS_REDIS_URL", "redis://cache:6379/5")
     assert Settings.from_env().channel_prefix == "gridpoints-db5"
+    monkeypatch.setenv("GRIDPOINTS_CHANNEL_PREFIX", "")
+    assert Settings.from_env().channel_prefix == "gridpoints-db5"
     monkeypatch.setenv("GRIDPOINTS_CHANNEL_PREFIX", "green")
     assert Settings.from_env().channel_prefix == "green"
     monkeypatch.setenv("GRIDPOINTS_CHANNEL_PREFIX", "green*")

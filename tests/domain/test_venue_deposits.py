@@ -257,3 +257,26 @@ async def test_a_deposit_held_before_0007_is_forfeited_as_such_and_a_settled_one
     assert (await hold_of(returned)).reason is PointsReason.ADJUSTMENT
     assert await booking_jobs.record_no_shows(now=at(1, 10, 16)) == 1
     await ended(s, pending, HoldStatus.POSTED, balance=100 - DEPOSIT, pool=DEPOSIT)
+
+
+async def test_undoing_0007_relabels_every_deposit_hold_until_a_forfeit_is_posted() -> None:
+    """Code before 0007 cannot read DEPOSIT_FORFEITED: going back relabels the holds (pending
+    and voided alike), and is refused, changing nothing, once a forfeit is in the ledger."""
+    s = await setting(check_in_minutes=15)
+    pending = await book(s.cast.resident, s.hall, at(1, 10), at(1, 11))
+    returned = await book(s.cast.neighbour, s.hall, at(1, 12), at(1, 13))
+    await bookings.cancel_booking(actor=s.cast.neighbour, booking_id=returned.id, now=NOW)
+    migration = import_module("migrations.0007_deposit_forfeited")
+    editor = SimpleNamespace(client=current_connection())
+
+    await migration.label_deposits_as_before(None, editor)
+    assert (await hold_of(pending)).reason is PointsReason.ADJUSTMENT
+    assert (await hold_of(returned)).reason is PointsReason.ADJUSTMENT
+
+    await migration.relabel_pending_deposits(None, editor)
+    assert await booking_jobs.record_no_shows(now=at(1, 10, 16)) == 1
+    before = await points_snapshot()
+    with pytest.raises(RuntimeError, match="cannot be undone"):
+        await migration.label_deposits_as_before(None, editor)
+    assert (await hold_of(pending)).reason is PointsReason.DEPOSIT_FORFEITED
+    assert await points_snapshot() == before
